@@ -1,0 +1,392 @@
+"""One page through the pipeline: fetch -> snapshot -> clean -> extract -> review queue.
+
+Plain functions; the Prefect flow in flows/ingest.py only batches and orchestrates them.
+
+* `process_source` runs one page end to end and returns a `SourceOutcome` (never raises for a
+  bad page: the error is a value with the stage that failed and a clear message).
+* When a page's body is byte-identical to the snapshot it was last processed from and the
+  extraction rules have not changed (`rules_version`), clean and extract are skipped entirely.
+* `run` ingests many sources (expanding folders, feeds and sitemaps) without Prefect;
+  `reextract` re-runs clean + extract over stored snapshots without fetching (after a rules change).
+* `summarize` turns outcomes into a `RunSummary` with a text rendering for the terminal.
+
+Steps are split (`fetch_step`, `clean_extract_step`, `enqueue_step`) so the flow can batch and
+cache them; `process_source` composes the same three.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable, Literal
+
+from trial_curate.fetch import Fetcher, FetchFailed, FetchPolicy, is_url
+from trial_curate.models import CleanDocument, DraftRecord, FetchError, Snapshot, Source, utcnow
+from trial_curate.settings import Settings
+from trial_curate.snapshots import SnapshotStore
+from trial_curate.sources import expand
+
+Status = Literal["new", "changed", "unchanged", "failed"]
+Stage = Literal["fetch", "decode", "clean", "extract", "queue"]
+Progress = Callable[["SourceOutcome"], None]
+
+# Review-queue calls are serialised within a process (SQLite and threads do not mix well).
+_queue_lock = threading.Lock()
+
+
+class StageFailed(Exception):
+    """A page failed at one stage; carries the stage name and a clear message."""
+
+    def __init__(self, stage: Stage, message: str, *, transient: bool = False):
+        super().__init__(message)
+        self.stage, self.message, self.transient = stage, message, transient
+
+
+@dataclass
+class SourceOutcome:
+    """What happened to one page in one run."""
+
+    source: str
+    status: Status
+    snapshot_sha256: str | None = None
+    error: FetchError | None = None
+    transient: bool = False  # the failure may go away when tried again (5xx, timeout)
+    records: int = 0  # draft records handed to the review queue
+    per_trial_endpoint: dict[tuple[str, str], int] = field(default_factory=dict)
+    queue: dict[str, int] = field(default_factory=dict)  # new / changed / unchanged / gone
+    seconds: float = 0.0
+
+
+@dataclass
+class FetchedPage:
+    """A page after fetch + snapshot: either finished (`outcome` set) or needing clean + extract."""
+
+    source: Source
+    snapshot: Snapshot | None = None
+    first_time: bool = True  # never processed before (-> status "new")
+    outcome: SourceOutcome | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+
+# --------------------------------------------------------------------------- rules version
+
+
+def rules_version(root: Path | None = None) -> str:
+    """Hash of the extraction rules: extractors/*.py and every file under extractors/patterns/.
+
+    Stored with each processed snapshot, so a rules change makes unchanged pages re-extract
+    (`curate reextract` does it without fetching).
+    """
+    if root is None:
+        spec = importlib.util.find_spec("extractors")
+        if spec is None or not spec.submodule_search_locations:
+            return "no-extractors"
+        root = Path(list(spec.submodule_search_locations)[0])
+    files = sorted(root.glob("*.py")) + sorted(p for p in (root / "patterns").rglob("*") if p.is_file())
+    h = hashlib.sha256()
+    for p in files:
+        if "__pycache__" in p.parts:
+            continue
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        h.update(p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def _clean(body: bytes, **kw) -> CleanDocument:
+    from extractors.clean import clean
+
+    return clean(body, **kw)
+
+
+def _extract(doc: CleanDocument) -> list[DraftRecord]:
+    from extractors.extract import extract
+
+    return extract(doc)
+
+
+def open_queue(database_url: str):
+    """The review queue the pipeline feeds."""
+    from trial_curate.queue import ReviewQueue
+
+    return ReviewQueue(database_url)
+
+
+def _failed(source: str, stage: Stage, message: str, *, transient: bool = False, started: float | None = None,
+            sha: str | None = None) -> SourceOutcome:
+    return SourceOutcome(
+        source=source, status="failed", snapshot_sha256=sha, transient=transient,
+        error=FetchError(source=source, stage=stage, message=message),
+        seconds=time.perf_counter() - started if started else 0.0,
+    )
+
+
+def fetch_step(source: Source, store: SnapshotStore, fetcher: Fetcher, rules: str) -> FetchedPage:
+    """Fetch one page (conditionally when we have its last snapshot) and store the snapshot.
+
+    The result is finished (`outcome` set) when the fetch failed or when the body and the rules
+    are unchanged since the page was last processed.
+    """
+    page = FetchedPage(source=source)
+    entry = store.entry(source.location)
+    latest = entry.latest if entry and entry.latest and store.has(entry.latest.sha256) else None
+    page.first_time = not (entry and entry.processed_sha256)
+    try:
+        got = fetcher.fetch(
+            source.location,
+            etag=latest.etag if latest else None,
+            last_modified=latest.last_modified if latest else None,
+        )
+    except FetchFailed as e:
+        page.outcome = _failed(source.location, "fetch", e.message, transient=e.transient, started=page.started)
+        return page
+    if got.not_modified and latest is not None:
+        page.snapshot = latest
+    else:
+        try:
+            page.snapshot, _ = store.put(
+                got.body, source=source.location, url=got.url, path=got.path, status=got.status,
+                content_type=got.content_type, encoding=got.encoding, etag=got.etag, last_modified=got.last_modified,
+            )
+        except OSError as e:
+            page.outcome = _failed(source.location, "fetch", f"could not store the snapshot ({e})", started=page.started)
+            return page
+        with store.source_lock(source.location):
+            store.record_fetch(source.location, page.snapshot)
+    if entry and entry.processed_sha256 == page.snapshot.sha256 and entry.rules_version == rules:
+        page.outcome = SourceOutcome(source=source.location, status="unchanged", snapshot_sha256=page.snapshot.sha256,
+                                     seconds=time.perf_counter() - page.started)
+    return page
+
+
+def clean_extract_step(location: str, snapshot: Snapshot, store: SnapshotStore) -> tuple[CleanDocument, list[DraftRecord]]:
+    """Clean the stored body and extract draft records; raises StageFailed(stage, message)."""
+    try:
+        body = store.body(snapshot.sha256)
+    except OSError as e:
+        raise StageFailed("decode", f"snapshot {snapshot.sha256[:12]} unreadable ({e})") from None
+    try:
+        doc = _clean(body, source=location, content_type=snapshot.content_type, snapshot_sha256=snapshot.sha256)
+    except Exception as e:  # noqa: BLE001 - any cleaner failure is this page's failure
+        raise StageFailed("clean", str(e) or e.__class__.__name__) from None
+    try:
+        records = _extract(doc)
+    except Exception as e:  # noqa: BLE001
+        raise StageFailed("extract", f"{e.__class__.__name__}: {e}") from None
+    return doc, records
+
+
+def _tally(records: Iterable[DraftRecord]) -> dict[tuple[str, str], int]:
+    return dict(Counter((r.trial or "(no trial)", r.endpoint or r.kind) for r in records))
+
+
+def enqueue_step(queue, page: FetchedPage, doc: CleanDocument, records: list[DraftRecord], store: SnapshotStore,
+                 rules: str, *, force: bool = False) -> SourceOutcome:
+    """Hand the document and its drafts to the review queue and mark the snapshot processed.
+
+    Under the source's lock, and skipped when another run already processed this snapshot with
+    these rules (unless `force`), so two runs at once never queue a page twice.
+    """
+    location, sha = page.source.location, page.snapshot.sha256
+    records = [r if r.snapshot_sha256 else r.model_copy(update={"snapshot_sha256": sha}) for r in records]
+    with store.source_lock(location):
+        entry = store.entry(location)
+        if not force and entry and entry.processed_sha256 == sha and entry.rules_version == rules:
+            return SourceOutcome(source=location, status="unchanged", snapshot_sha256=sha,
+                                 seconds=time.perf_counter() - page.started)
+        try:
+            with _queue_lock:
+                queue.add_document(doc)
+                summary = queue.enqueue(location, records, sha)
+        except Exception as e:  # noqa: BLE001 - the queue's failure is this page's failure
+            return _failed(location, "queue", f"{e.__class__.__name__}: {e}", started=page.started, sha=sha)
+        store.mark_processed(location, sha, rules)
+    counts = {k: int(getattr(summary, k, 0) or 0) for k in ("new", "changed", "unchanged", "gone")}
+    return SourceOutcome(
+        source=location, status="new" if page.first_time else "changed", snapshot_sha256=sha,
+        records=len(records), per_trial_endpoint=_tally(records), queue=counts,
+        seconds=time.perf_counter() - page.started,
+    )
+
+
+def finish_page(page: FetchedPage, queue, store: SnapshotStore, rules: str, *, force: bool = False) -> SourceOutcome:
+    """Clean + extract + enqueue a fetched page that needs it."""
+    if page.outcome is not None:
+        return page.outcome
+    try:
+        doc, records = clean_extract_step(page.source.location, page.snapshot, store)
+    except StageFailed as e:
+        return _failed(page.source.location, e.stage, e.message, started=page.started, sha=page.snapshot.sha256)
+    return enqueue_step(queue, page, doc, records, store, rules, force=force)
+
+
+def process_source(source: Source, settings: Settings, queue, *, fetcher: Fetcher | None = None,
+                   store: SnapshotStore | None = None, rules: str | None = None) -> SourceOutcome:
+    """One page (kind url or file) end to end; bad pages come back as status "failed"."""
+    store = store or SnapshotStore(settings.raw_dir)
+    rules = rules or rules_version()
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        return finish_page(fetch_step(source, store, fetcher, rules), queue, store, rules)
+    finally:
+        if own:
+            fetcher.close()
+
+
+# --------------------------------------------------------------------------- many sources
+
+
+def expand_sources(sources: Iterable[Source], fetcher: Fetcher) -> tuple[list[Source], list[SourceOutcome]]:
+    """Pages of every source (folders, feeds, sitemaps expanded); a collection that cannot be
+    read becomes a failed outcome.  Pages listed twice are kept once."""
+    pages: dict[str, Source] = {}
+    failures = []
+    for source in sources:
+        started = time.perf_counter()
+        try:
+            for page in expand(source, fetcher):
+                pages.setdefault(page.location, page)
+        except FetchFailed as e:
+            failures.append(_failed(source.location, "fetch", e.message, transient=e.transient, started=started))
+    return list(pages.values()), failures
+
+
+def run(sources: Iterable[Source], settings: Settings, queue=None, *, policy: FetchPolicy | None = None,
+        workers: int = 4, progress: Progress | None = None) -> "RunSummary":
+    """Ingest sources without Prefect: expand, then process pages on a few threads."""
+    started = utcnow()
+    store = SnapshotStore(settings.raw_dir)
+    store.sweep_temp()
+    queue = queue if queue is not None else open_queue(settings.database_url)
+    rules = rules_version()
+    with Fetcher(policy) as fetcher:
+        pages, outcomes = expand_sources(sources, fetcher)
+        for o in outcomes:
+            if progress:
+                progress(o)
+
+        def one(source: Source) -> SourceOutcome:
+            outcome = process_source(source, settings, queue, fetcher=fetcher, store=store, rules=rules)
+            if progress:
+                progress(outcome)
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            outcomes += list(pool.map(one, pages))
+    return summarize(outcomes, started=started)
+
+
+def reextract(settings: Settings, queue=None, *, force: bool = False, progress: Progress | None = None) -> "RunSummary":
+    """Clean + extract + enqueue every source's latest stored snapshot again, without fetching.
+
+    Only snapshots processed with other rules (or never processed) are redone, unless `force`.
+    """
+    started = utcnow()
+    store = SnapshotStore(settings.raw_dir)
+    queue = queue if queue is not None else open_queue(settings.database_url)
+    rules = rules_version()
+    outcomes = []
+    for entry in store.entries():
+        if entry.latest is None:
+            continue
+        page = FetchedPage(source=Source(location=entry.source, kind="url" if is_url(entry.source) else "file"),
+                           snapshot=entry.latest, first_time=not entry.processed_sha256)
+        if not force and entry.processed_sha256 == entry.latest.sha256 and entry.rules_version == rules:
+            outcome = SourceOutcome(source=entry.source, status="unchanged", snapshot_sha256=entry.latest.sha256)
+        else:
+            outcome = finish_page(page, queue, store, rules, force=force)
+        if progress:
+            progress(outcome)
+        outcomes.append(outcome)
+    return summarize(outcomes, started=started)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the terminal (`render`) and for the Prefect artifact."""
+
+    outcomes: list[SourceOutcome]
+    started: datetime
+    finished: datetime
+    seconds: float
+
+    def by_status(self, status: Status) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def failed(self) -> list[SourceOutcome]:
+        return self.by_status("failed")
+
+    @property
+    def records(self) -> int:
+        return sum(o.records for o in self.outcomes)
+
+    @property
+    def per_trial_endpoint(self) -> dict[tuple[str, str], int]:
+        total: Counter = Counter()
+        for o in self.outcomes:
+            total.update(o.per_trial_endpoint)
+        return dict(sorted(total.items()))
+
+    @property
+    def queue(self) -> dict[str, int]:
+        total: Counter = Counter()
+        for o in self.outcomes:
+            total.update(o.queue)
+        return {k: total.get(k, 0) for k in ("new", "changed", "unchanged", "gone")}
+
+    @property
+    def exit_code(self) -> int:
+        """Non-zero only when nothing could be processed at all."""
+        return 0 if any(o.status != "failed" for o in self.outcomes) else 1
+
+    def render(self) -> str:
+        n = len(self.outcomes)
+        new, changed, unchanged = (len(self.by_status(s)) for s in ("new", "changed", "unchanged"))
+        lines = [
+            f"Ingested {n} page{'s' * (n != 1)} in {self.seconds:.1f} s: "
+            f"{new} new, {changed} changed, {unchanged} unchanged (skipped), {len(self.failed)} failed.",
+        ]
+        if self.failed:
+            lines.append("Failed:")
+            lines += [f"  {o.source}  [{o.error.stage}] {o.error.message}" for o in self.failed]
+        if self.records:
+            q = self.queue
+            lines.append(f"Draft records queued: {self.records} "
+                         f"(queue: {q['new']} new, {q['changed']} changed, {q['unchanged']} unchanged, {q['gone']} gone)")
+            width = max(len(t) for t, _ in self.per_trial_endpoint)
+            lines += [f"  {trial:<{width}}  {endpoint:<12} {count:>4}"
+                      for (trial, endpoint), count in self.per_trial_endpoint.items()]
+            lines.append("Next: review them with `curate review`.")
+        elif n and not self.failed:
+            lines.append("Nothing new to review.")
+        return "\n".join(lines)
+
+    def table(self) -> list[dict]:
+        """One row per page (for the Prefect table artifact)."""
+        return [
+            {"source": o.source, "status": o.status, "records": o.records,
+             "stage": o.error.stage if o.error else "", "error": o.error.message if o.error else "",
+             "seconds": round(o.seconds, 3)}
+            for o in self.outcomes
+        ]
+
+
+def summarize(outcomes: list[SourceOutcome], *, started: datetime | None = None) -> RunSummary:
+    finished = utcnow()
+    started = started or finished
+    return RunSummary(outcomes=list(outcomes), started=started, finished=finished,
+                      seconds=(finished - started).total_seconds())

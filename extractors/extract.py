@@ -1,0 +1,514 @@
+"""Clean document -> draft records, with evidence and the rules that produced each value.
+
+    extract(doc)          records for one CleanDocument
+    extract_many(docs)    the same over many documents (spaCy's nlp.pipe)
+    explain(doc)          per sentence, what each rule matched (for `curate extract --explain`)
+
+The spaCy pipeline (extractors/pipeline.py) tags lexicon entities; this module reads each
+sentence in document order, keeps the state an attentive reader keeps (the trial being
+discussed, the arms of the last randomisation) and turns numbers into records:
+
+  values   numbers with units, bare numbers tied to them ("46 vs 27 months"), "not reached"
+  groups   values about one endpoint compared in one breath ("X vs Y", "from X to Y",
+           "X for A, compared with Y for B", "X and Y ..., respectively", three arms)
+  arms     the arm named after a value ("41 months in the Revlimid group"), else before it
+           ("the MPR-R group had ... 31 months"), "respectively" lists, the randomisation
+           context ("randomized to lenalidomide or placebo"), or the subject of "improved ... from X to Y"
+  trial    "... in CALGB study" right after the values, else the last trial named in the
+           sentence, else the trial carried forward (reset by headings and by "In a second study")
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from extractors.lexicon import Lexicon, load_lexicon
+from extractors.numbers import Found, NumberGrammar, Value
+from extractors.pipeline import build_nlp
+from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
+
+ARM_LABELS = ("DRUG", "REGIMEN", "ARM")
+NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on)|did\s+not\s+receive|no)\s+$", re.I)
+WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
+JOIN_RE = re.compile(r"^\s*(?:and|plus|\+|,|-|–|/|with|followed by)?\s*$", re.I)
+TIGHT_JOIN_RE = re.compile(r"^\s*(?:plus|\+|-|–|/|with)?\s*$", re.I)
+COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
+TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
+CITATION_START_RE = re.compile(r"^[\d,\-–]+\s+")
+SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
+SUBGROUP_CUES = re.compile(r"risk|subgroup|positive|negative|older|younger|aged|elderly|del\(|t\(|ISS|stage|with\s+\w+\s+\w+", re.I)
+RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
+VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
+BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
+COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
+
+
+@dataclass
+class Mention:
+    """A lexicon entity with its canonical value."""
+
+    label: str  # DRUG, REGIMEN, ARM, ENDPOINT, TRIAL, TRIAL_REF
+    start: int
+    end: int
+    text: str
+    canon: str
+    rule: str
+
+
+@dataclass
+class Group:
+    """Values compared in one breath, about one endpoint."""
+
+    endpoint: Mention
+    values: list[Value] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # connector text between consecutive values
+    arms: list[tuple[str | None, str | None]] = field(default_factory=list)  # (name, rule) per value
+
+
+@dataclass
+class ReaderState:
+    """What an attentive reader remembers while reading the document in order."""
+
+    trial: str | None = None
+    randomised_arms: list[str] = field(default_factory=list)
+    seen_trials: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Trace:
+    """What the rules matched in one sentence (for --explain)."""
+
+    start: int
+    end: int
+    text: str
+    matches: list[tuple[str, str]] = field(default_factory=list)  # (rule, matched text)
+
+
+class Extractor:
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or load_lexicon()
+        self.nlp = build_nlp()
+        self.numbers = NumberGrammar(self.lexicon)
+        lx = self.lexicon
+        self.alias_index = {}
+        self.group_of = {}
+        for t in lx.trials:
+            for a in [t.name, *t.aliases]:
+                self.alias_index[self._norm(a)] = t.name
+            if t.group:
+                self.group_of[t.name] = t.group
+        self.not_trials = {w.upper() for w in lx.not_trials}
+        self.not_trials |= {r.upper() for r in lx.regimens}
+        for code, phrases in lx.endpoints.items():
+            self.not_trials |= {p.upper() for p in phrases if p.isupper()}
+        for names in lx.drugs.values():
+            self.not_trials |= {n.upper() for n in names}
+        r = lx.grammar["randomisation"]["cues"]
+        self.randomisation_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(r, key=len, reverse=True)) + r")\b", re.I)
+        ns = lx.grammar["attribution"]["new_study"]
+        self.new_study_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(ns, key=len, reverse=True)) + r")\b", re.I)
+
+    # ------------------------------------------------------------------ entities
+    @staticmethod
+    def _norm(s: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", s.lower())
+
+    def _trial_name(self, ent, text: str) -> tuple[str, str] | None:
+        """Canonical name and label (TRIAL or TRIAL_REF) of a TRIAL entity, or None if it is not one."""
+        rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
+        if rule == "trial:lexicon":
+            return ent.ent_id_, "TRIAL"
+        name = TRIAL_SUFFIX_RE.sub("", text).strip()
+        name = re.sub(r"\s+", " ", name)
+        first = re.split(r"[\s-]", name)[0].upper()
+        if first in self.not_trials or name.upper() in self.not_trials:
+            return None
+        if rule == "trial:name-number" and re.search(r"\b(?:19|20)\d\d$", name):
+            return None
+        canon = self.alias_index.get(self._norm(name))
+        if canon:
+            return canon, "TRIAL"
+        if re.fullmatch(r"[A-Z]+", name) and any(g == name for g in self.group_of.values()):
+            return name, "TRIAL_REF"
+        return name, "TRIAL"
+
+    def mentions(self, sdoc: Doc) -> list[Mention]:
+        out = []
+        for ent in sdoc.ents:
+            if ent.label_ == "TRIAL":
+                named = self._trial_name(ent, ent.text)
+                if not named:
+                    continue
+                canon, label = named
+                rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
+                out.append(Mention(label, ent.start_char, ent.end_char, ent.text, canon, rule))
+            else:
+                rule = {"DRUG": "arm:drug", "REGIMEN": "arm:regimen", "ARM": "arm:comparator", "ENDPOINT": "endpoint:phrase"}[ent.label_]
+                if ent.label_ == "DRUG" and ent.ent_id_ and ent.text.lower() not in self.lexicon.brand_names():
+                    rule = "arm:drug-near-miss"
+                out.append(Mention(ent.label_, ent.start_char, ent.end_char, ent.text, ent.ent_id_ or ent.text, rule))
+        return out
+
+    # ------------------------------------------------------------------ arms
+    def arm_phrases(self, text: str, mentions: list[Mention], lo: int, hi: int, join: bool = True) -> list[tuple[str, int, int, str]]:
+        """Arm phrases inside [lo, hi): adjacent mentions joined ("Revlimid and dexamethasone"),
+        negated drugs as "not receiving X", "without X" dropped.  (name, start, end, rule)."""
+        arms = [m for m in mentions if m.label in ARM_LABELS and m.start >= lo and m.end <= hi]
+        phrases: list[list[Mention]] = []
+        for m in arms:
+            if phrases and (JOIN_RE if join else TIGHT_JOIN_RE).match(text[phrases[-1][-1].end : m.start]):
+                phrases[-1].append(m)
+            else:
+                phrases.append([m])
+        out = []
+        for ph in phrases:
+            names, rules = [], []
+            for m in ph:
+                before = text[max(lo, m.start - 25) : m.start]
+                if WITHOUT_RE.search(before) and len(ph) > 1:
+                    continue
+                if m.label == "ARM" and m.canon == "maintenance" and any(x.label != "ARM" for x in ph):
+                    continue  # "Revlimid maintenance" is the lenalidomide arm
+                name = m.canon
+                if m.label in ("DRUG", "REGIMEN") and NEGATION_RE.search(before):
+                    name = f"not receiving {m.canon}"
+                if name not in names:
+                    names.append(name)
+                    rules.append(m.rule)
+            if names:
+                out.append((" and ".join(names), ph[0].start, ph[-1].end, rules[0]))
+        return out
+
+    # ------------------------------------------------------------------ sentences
+    def read_sentence(self, text: str, s_start: int, s_end: int, mentions: list[Mention],
+                      state: ReaderState, source: str, trace: Trace) -> list[DraftRecord]:
+        s = text[s_start:s_end]
+        ms = [m for m in mentions if m.start >= s_start and m.end <= s_end]
+        trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF")]
+        for m in ms:
+            trace.matches.append((m.rule, f"{m.text} -> {m.canon}" if m.canon != m.text else m.text))
+
+        # Trial references ("CALGB study") resolve to the last trial of that group.
+        for m in trials:
+            if m.label == "TRIAL_REF":
+                hit = next((t for t in reversed(state.seen_trials) if self.group_of.get(t) == m.canon or t.startswith(m.canon + " ")), None)
+                m.canon, m.rule = (hit, "trial:group-reference") if hit else (m.canon, "trial:group-reference")
+        named = [m for m in trials if m.canon]
+        if not named and self.new_study_re.search(s):
+            state.trial = None
+            state.randomised_arms = []
+            trace.matches.append(("trial:new-study-reset", self.new_study_re.search(s).group(0)))
+
+        N = self.numbers
+        records: list[DraftRecord] = []
+        sentence_ev = Evidence(text=s, start=s_start, end=s_end)
+
+        def trial_at(pos: int) -> str | None:
+            before = [m for m in named if m.end <= s_start + pos]
+            if before:
+                return before[-1].canon
+            return state.trial if not named else named[0].canon
+
+        effects = N.effects(s)
+        follow_ups = N.follow_ups(s)
+        samples = N.sample_sizes(s)
+        timepoints = N.timepoints(s)
+        masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints]
+        masked += [(m.start - s_start, m.end - s_start) for m in trials]
+
+        for f in follow_ups:
+            trace.matches.append((f.rule, s[f.start : f.end]))
+            records.append(DraftRecord(
+                source=source, kind="follow_up", trial=trial_at(f.start), months=round(f.number, 3),
+                evidence=sentence_ev, rules=[f.rule]))
+        for f in samples:
+            trace.matches.append((f.rule, s[f.start : f.end]))
+            arm = self._sample_arm(s, s_start, f, ms)
+            records.append(DraftRecord(
+                source=source, kind="sample_size", trial=trial_at(f.start), n=int(f.number), arm=arm,
+                bound=f.bound, evidence=sentence_ev, rules=[f.rule]))
+
+        values = N.values(s, masked)
+        endpoints = [m for m in ms if m.label == "ENDPOINT"]
+        if values and endpoints:
+            groups = self._groups(s, s_start, values, endpoints, ms)
+            for g in groups:
+                rec = self._result(g, s, s_start, ms, named, state, timepoints, effects, source, sentence_ev, trace)
+                if rec:
+                    records.append(rec)
+
+        # The reader remembers the randomisation and the trial for the sentences that follow.
+        cue = self.randomisation_re.search(s)
+        if cue:
+            arms = [a[0] for a in self.arm_phrases(text, ms, s_start + cue.start(), s_end)]
+            arms = list(dict.fromkeys(a for a in arms if a != "maintenance"))
+            if len(arms) >= 2:
+                state.randomised_arms = arms[:3]
+                trace.matches.append(("arm:randomisation-context", " / ".join(state.randomised_arms)))
+        if named:
+            state.trial = named[-1].canon
+        for m in named:
+            if m.canon not in state.seen_trials:
+                state.seen_trials.append(m.canon)
+        return records
+
+    def _sample_arm(self, s: str, s_start: int, f: Found, ms: list[Mention]) -> str | None:
+        """The arm a sample size belongs to: "no-maintenance group, n = 359" or "152 patients ... (MPR-R)"."""
+        if f.rule == "sample_size:n-equals":
+            clause_start = max(s.rfind("(", 0, f.start), s.rfind(";", 0, f.start), s.rfind(",", 0, max(0, f.start - 2)))
+            cands = [m for m in ms if m.label in ARM_LABELS and clause_start + s_start <= m.start < f.start + s_start]
+            return cands[-1].canon if cands else None
+        clause_end = s.find(";", f.end)
+        clause_end = len(s) if clause_end < 0 else clause_end
+        m = re.search(r"\(([^()]{1,20})\)", s[f.end : clause_end])
+        if m:
+            inside = [x for x in ms if x.label == "REGIMEN" and x.start >= s_start + f.end + m.start(1) and x.end <= s_start + f.end + m.end(1)]
+            if inside:
+                return inside[0].canon
+        return None
+
+    def _groups(self, s: str, s_start: int, values: list[Value], endpoints: list[Mention], ms: list[Mention]) -> list[Group]:
+        """Attach values to endpoints and split them into comparison groups."""
+        eps = [(e.start - s_start, e.end - s_start, e) for e in endpoints]
+        trial_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label in ("TRIAL", "TRIAL_REF")]
+
+        def endpoint_for(v: Value) -> Mention:
+            right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3]
+            if right_after:
+                return right_after[0]
+            before = [e for a, b, e in eps if b <= v.start]
+            if before:
+                return before[-1]
+            return next(e for a, b, e in eps if a >= v.end) if any(a >= v.end for a, b, e in eps) else eps[-1][2]
+
+        groups: list[Group] = []
+        prev: Value | None = None
+        for v in values:
+            ep = endpoint_for(v)
+            link = s[prev.end : v.start] if prev else ""
+            new = True
+            if prev and groups:
+                g = groups[-1]
+                same_ep = g.endpoint.canon == ep.canon
+                has_trial = any(prev.end <= a < v.start for a, b in trial_spans)
+                units_clash = v.unit and g_unit(g) and v.unit != g_unit(g) and not {v.unit, g_unit(g)} <= {"months", "years"}
+                second_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and re.search(r"^\s*(?:and|;|,)", link) is None and False
+                starts_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(re.match(r"^[^.]*?\b(?:and|;)\b", link))
+                new = not same_ep or has_trial or bool(units_clash) or starts_pair or second_pair or len(link) > 160
+            if new:
+                groups.append(Group(endpoint=ep, values=[v]))
+            else:
+                groups[-1].values.append(v)
+                groups[-1].links.append(link)
+            prev = v
+        return groups
+
+    def _result(self, g: Group, s: str, s_start: int, ms: list[Mention], named: list[Mention], state: ReaderState,
+                timepoints: list[Found], effects: list[Found], source: str, sentence_ev: Evidence, trace: Trace) -> DraftRecord | None:
+        rules = ["endpoint:phrase"]
+        # Units: bare numbers take the unit of the values they are compared with.
+        count_hint = self.lexicon.endpoint_units.get(g.endpoint.canon) == "count"
+        vals = list(g.values)
+        keep = []
+        for i, v in enumerate(vals):
+            if v.unit is None and v.number is not None:
+                nxt = s[v.end : vals[i + 1].start] if i + 1 < len(vals) else ""
+                ep_right = g.endpoint.start - s_start - v.end
+                linked = bool(nxt) and BARE_LINK_RE.match(nxt)
+                linked_prev = i > 0 and COMPARED_END_RE.search(g.links[i - 1]) is not None
+                if not (linked or (count_hint and (0 <= ep_right <= 3 or linked_prev))):
+                    continue
+            keep.append(v)
+        vals = keep
+        if not vals:
+            return None
+        units = [v.unit for v in vals if v.unit]
+        if units:
+            unit = units[-1]
+            for i, v in enumerate(vals):
+                if v.unit is None:
+                    later = [x.unit for x in vals[i + 1 :] if x.unit]
+                    v.unit = later[0] if later else units[0]
+        elif count_hint:
+            unit = "count"
+            for v in vals:
+                v.unit = "count"
+            rules.append("value:count")
+        else:
+            return None
+        numeric = [v for v in vals if v.number is not None]
+        if not numeric:
+            return None
+
+        # Arms.
+        arms = self._arms_for(g, vals, s, s_start, ms, state, rules)
+        if len(vals) == 1 and arms[0][0] is None:
+            return None
+
+        trial = self._trial_for(vals, s, s_start, named, state)
+        if trial and "trial:in-window" not in rules:
+            rules.append("trial:sentence" if any(m.canon == trial for m in named) else "trial:carried-forward")
+
+        measure = {"months": "median", "years": "median", "weeks": "median", "%": "rate", "count": "count"}[unit]
+        timepoint = None
+        if unit == "%":
+            first = vals[0].start
+            tps = [t for t in timepoints if t.end <= first]
+            if tps:
+                t = tps[-1]
+                timepoint = Timepoint(value=t.number, unit=t.unit)
+                rules.append(t.rule)
+        effect = None
+        after = [e for e in effects if e.start >= vals[-1].end]
+        if after:
+            e = after[0]
+            effect = Effect(kind=e.extra["kind"], value=e.number, ci=e.extra.get("ci"), p=e.extra.get("p"),
+                            p_bound=e.extra.get("p_bound", "exact"))
+            rules.append(e.rule)
+        sub = SUBGROUP_RE.match(s)
+        subgroup = sub["sub"].strip() if sub and SUBGROUP_CUES.search(sub["sub"]) else None
+        if subgroup:
+            rules.append("subgroup:sentence-opening")
+
+        arm_models = []
+        for v, (name, rule) in zip(vals, arms):
+            ev = Evidence(text=s[v.start : v.end], start=s_start + v.start, end=s_start + v.end, rule=rule or v.rule)
+            arm_models.append(Arm(name=name, value=v.number, unit=v.unit, bound=v.bound,
+                                  not_reached=v.number is None, evidence=ev))
+            trace.matches.append((v.rule, f"{ev.text} [{name or '?'}]"))
+        rules = list(dict.fromkeys(rules))
+        trace.matches.append(("result", f"{g.endpoint.canon} {measure}: " + ", ".join(f"{a.name}={a.value}{a.unit}" for a in arm_models) + f" [{trial}]"))
+        return DraftRecord(source=source, kind="result", trial=trial, endpoint=g.endpoint.canon, measure=measure,
+                           arms=arm_models, timepoint=timepoint, subgroup=subgroup, effect=effect,
+                           evidence=sentence_ev, rules=rules)
+
+    def _arms_for(self, g: Group, vals: list[Value], s: str, s_start: int, ms: list[Mention],
+                  state: ReaderState, rules: list[str]) -> list[tuple[str | None, str | None]]:
+        text_end = s_start + len(s)
+        k = len(vals)
+        # "X and Y months in the A and B groups, respectively"
+        resp = RESPECTIVELY_RE.search(s, vals[-1].end)
+        if resp and k >= 2:
+            lst = self.arm_phrases(self._text, ms, s_start + vals[-1].end, s_start + resp.start(), join=False)
+            if len(lst) != k:
+                lst = self.arm_phrases(self._text, ms, s_start, s_start + vals[0].start, join=False)[-k:]
+            if len(lst) == k:
+                rules.append("arm:respectively")
+                return [(a[0], "arm:respectively") for a in lst]
+        out: list[tuple[str | None, str | None]] = []
+        for i, v in enumerate(vals):
+            nxt = s_start + (vals[i + 1].start if i + 1 < k else len(s))
+            window_after = self.arm_phrases(self._text, ms, s_start + v.end, nxt)
+            # stop at the first comparison word: what follows belongs to the next value
+            cmp_m = COMPARE_RE.search(s, v.end, nxt - s_start)
+            limit = s_start + cmp_m.start() if cmp_m else nxt
+            window_after = [a for a in window_after if a[1] < limit]
+            if window_after:
+                out.append((window_after[0][0], "arm:after-value"))
+                continue
+            prv = s_start + (vals[i - 1].end if i > 0 else 0)
+            window_before = self.arm_phrases(self._text, ms, prv, s_start + v.start)
+            if window_before:
+                out.append((window_before[-1][0], "arm:before-value"))
+                continue
+            out.append((None, None))
+        if all(n is None for n, _ in out) and k >= 2 and state.randomised_arms and len(state.randomised_arms) >= k:
+            rules.append("arm:randomisation-context")
+            return [(a, "arm:randomisation-context") for a in state.randomised_arms[:k]]
+        # "improved PFS from 13 months to 30 months": the later value is the subject's
+        link = " ".join(g.links)
+        if k == 2 and out[1][0] is None and re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start]) and re.match(r"^\s*(?:\w+\s+)?to\b", s[vals[0].end : vals[1].start]):
+            subj = self.arm_phrases(self._text, ms, s_start, s_start + vals[0].start)
+            if subj:
+                out[1] = (subj[-1][0], "arm:from-to-subject")
+                rules.append("arm:from-to-subject")
+        for n, r in out:
+            if r:
+                rules.append(r)
+        return out
+
+    def _trial_for(self, vals: list[Value], s: str, s_start: int, named: list[Mention], state: ReaderState) -> str | None:
+        end = s_start + vals[-1].end
+        for m in named:
+            gap = self._text[end : m.start]
+            if 0 <= m.start - end <= 30 and re.fullmatch(r"[\s\w%)]*?\b(?:in|for|from)\s+(?:the\s+)?", gap):
+                return m.canon
+        before = [m for m in named if m.end <= s_start + vals[0].start]
+        if before:
+            return before[-1].canon
+        return state.trial
+
+    # ------------------------------------------------------------------ documents
+    def read(self, doc: CleanDocument, sdoc: Doc) -> tuple[list[DraftRecord], list[Trace]]:
+        self._text = doc.text
+        mentions = self.mentions(sdoc)
+        skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
+        headings = sorted(b.start for b in doc.blocks if b.kind in ("heading", "title"))
+        state = ReaderState()
+        records: list[DraftRecord] = []
+        traces: list[Trace] = []
+        trial_first: dict[str, Evidence] = {}
+        hi = 0
+        for sent in sdoc.sents:
+            a, b = sent.start_char, sent.end_char
+            while a < b and doc.text[a].isspace():
+                a += 1
+            while b > a and doc.text[b - 1].isspace():
+                b -= 1
+            if a >= 2 and doc.text[a - 1] == "." and doc.text[a - 2].isalpha():
+                m = CITATION_START_RE.match(doc.text, a, b)  # "transplantation.1 Maintenance": skip the "1"
+                a = m.end() if m else a
+            if a >= b or any(st <= a < e for st, e in skip):
+                continue
+            while hi < len(headings) and headings[hi] <= a:
+                state.trial, state.randomised_arms = None, []
+                hi += 1
+            trace = Trace(a, b, doc.text[a:b])
+            recs = self.read_sentence(doc.text, a, b, mentions, state, doc.source, trace)
+            for m in mentions:
+                if m.label in ("TRIAL", "TRIAL_REF") and m.canon and a <= m.start < b and m.canon not in trial_first:
+                    if m.label == "TRIAL" or m.rule == "trial:group-reference":
+                        trial_first[m.canon] = Evidence(text=doc.text[a:b], start=a, end=b, rule=m.rule)
+            records.extend(recs)
+            if trace.matches:
+                traces.append(trace)
+        for name, ev in trial_first.items():
+            records.append(DraftRecord(source=doc.source, kind="trial", trial=name, evidence=ev, rules=[ev.rule or "trial"]))
+        for r in records:
+            r.snapshot_sha256 = doc.snapshot_sha256
+        return records, traces
+
+
+def g_unit(g: Group) -> str | None:
+    units = [v.unit for v in g.values if v.unit]
+    return units[-1] if units else None
+
+
+@lru_cache(maxsize=1)
+def get_extractor() -> Extractor:
+    return Extractor()
+
+
+def extract_many(docs: Iterable[CleanDocument], batch_size: int = 32) -> Iterator[list[DraftRecord]]:
+    """Draft records per document, in order (spaCy's nlp.pipe under the hood)."""
+    ex = get_extractor()
+    docs = list(docs)
+    for doc, sdoc in zip(docs, ex.nlp.pipe((d.text for d in docs), batch_size=batch_size)):
+        yield ex.read(doc, sdoc)[0]
+
+
+def extract(doc: CleanDocument) -> list[DraftRecord]:
+    """Draft records for one clean document."""
+    ex = get_extractor()
+    return ex.read(doc, ex.nlp(doc.text))[0]
+
+
+def explain(doc: CleanDocument) -> list[Trace]:
+    """Per sentence, every rule that matched and what it matched."""
+    ex = get_extractor()
+    return ex.read(doc, ex.nlp(doc.text))[1]

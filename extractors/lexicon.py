@@ -1,0 +1,133 @@
+"""The rules as data: loads extractors/patterns/* into one `Lexicon`.
+
+A curator adds a drug, regimen, trial or endpoint phrase by editing those files; this module
+turns them into spaCy EntityRuler patterns (labels DRUG, REGIMEN, ARM, ENDPOINT, TRIAL) whose
+`id` carries the canonical value (generic name, regimen, endpoint code, trial name).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+
+
+@dataclass
+class Trial:
+    name: str
+    aliases: list[str]
+    group: str | None = None
+
+
+@dataclass
+class Lexicon:
+    drugs: dict[str, list[str]]  # generic -> other names
+    regimens: dict[str, list[str]]  # regimen as written -> drugs
+    controls: dict[str, list[str]]  # comparator name -> phrases
+    generic_arms: dict[str, list[str]]  # "maintenance" -> phrases
+    trials: list[Trial]
+    endpoints: dict[str, list[str]]  # code -> phrases
+    endpoint_units: dict[str, str]  # code -> unit hint ("count")
+    trial_patterns: list[dict]
+    not_trials: set[str]
+    grammar: dict = field(default_factory=dict)
+    version: str = ""
+
+    # ------------------------------------------------------------------ lookups
+    def trial_groups(self) -> dict[str, str]:
+        """Group prefix (CALGB, IFM) of every known trial name."""
+        return {t.name: t.group for t in self.trials if t.group}
+
+    def brand_names(self) -> dict[str, str]:
+        """Lower-cased name -> generic, for every drug name (used by the near-miss matcher)."""
+        out = {}
+        for generic, names in self.drugs.items():
+            out[generic.lower()] = generic
+            for n in names:
+                out[n.lower()] = generic
+        return out
+
+    # ------------------------------------------------------------------ spaCy patterns
+    def ruler_patterns(self) -> list[dict]:
+        """EntityRuler patterns; phrase patterns are matched on lower-cased text
+        except regimens and trials, which are token patterns on exact text."""
+        pats: list[dict] = []
+
+        def phrase(label: str, text: str, canon: str) -> None:
+            pats.append({"label": label, "pattern": text, "id": canon})
+
+        for generic, names in self.drugs.items():
+            for n in [generic, *names]:
+                phrase("DRUG", n, generic)
+        for name, phrases in self.controls.items():
+            for p in phrases:
+                phrase("ARM", p, name)
+        for name, phrases in self.generic_arms.items():
+            for p in phrases:
+                phrase("ARM", p, name)
+        for code, phrases in self.endpoints.items():
+            for p in phrases:
+                phrase("ENDPOINT", p, code)
+        return pats
+
+    def exact_patterns(self) -> list[dict]:
+        """Case-sensitive phrases (regimens, known trials) for a second ruler."""
+        pats = [{"label": "REGIMEN", "pattern": r, "id": r} for r in self.regimens]
+        for t in self.trials:
+            for alias in [t.name, *t.aliases]:
+                pats.append({"label": "TRIAL", "pattern": alias, "id": t.name})
+        return pats
+
+
+def _read_toml(name: str) -> dict:
+    with open(PATTERNS_DIR / name, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def rules_version() -> str:
+    """Hash of every pattern file and extractor module: changes when the rules change."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*PATTERNS_DIR.iterdir(), *here.glob("*.py")]):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    drugs = _read_toml("drugs.toml")["drugs"]
+    regimens = _read_toml("regimens.toml")["regimens"]
+    arms = _read_toml("arms.toml")
+    trials_raw = _read_toml("trials.toml")["trial"]
+    endpoints_raw = _read_toml("endpoints.toml")
+    grammar = _read_toml("grammar.toml")
+    trial_patterns = [
+        json.loads(line)
+        for line in (PATTERNS_DIR / "trial_patterns.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    not_trials = {
+        line.strip()
+        for line in (PATTERNS_DIR / "not_trials.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    return Lexicon(
+        drugs=drugs,
+        regimens=regimens,
+        controls=arms.get("controls", {}),
+        generic_arms=arms.get("generic", {}),
+        trials=[Trial(t["name"], t.get("aliases", []), t.get("group")) for t in trials_raw],
+        endpoints={code: v["phrases"] for code, v in endpoints_raw.items()},
+        endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},
+        trial_patterns=trial_patterns,
+        not_trials=not_trials,
+        grammar=grammar,
+        version=rules_version(),
+    )

@@ -1,0 +1,242 @@
+"""Numbers in a sentence: values with units, sample sizes, follow-ups, effects, timepoints.
+
+Everything here works on one sentence's text and returns spans relative to it; the caller
+adds the sentence offset.  Word lists come from patterns/grammar.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.lexicon import Lexicon
+
+NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+
+
+@dataclass
+class Value:
+    """A number that may be an arm's value."""
+
+    start: int
+    end: int  # end of the number and its unit
+    number: float | None  # None: not reached
+    unit: str | None  # months, years, weeks, %, count, or None (bare)
+    bound: str = "exact"
+    rule: str = "value:number-unit"
+    hyphen_adjective: bool = False  # "three-year", "18-month"
+
+
+@dataclass
+class Found:
+    """A sample size, follow-up, timepoint or effect, with its span."""
+
+    start: int
+    end: int
+    kind: str
+    number: float
+    rule: str
+    unit: str | None = None
+    bound: str = "exact"
+    extra: dict | None = None
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class NumberGrammar:
+    """Compiled regular expressions built from grammar.toml."""
+
+    def __init__(self, lexicon: Lexicon):
+        g = lexicon.grammar
+        self.words = {k: float(v) for k, v in g["number_words"].items()}
+        tens = [w for w, v in self.words.items() if v >= 20]
+        units_words = [w for w, v in self.words.items() if v < 10]
+        word_num = rf"(?:(?:{_alt(tens)})(?:[- ](?:{_alt(units_words)}))?|{_alt(self.words)})"
+        self.num = rf"(?:{NUM}|{word_num})"
+        self.unit_of = {}
+        for unit, forms in g["units"].items():
+            for f in forms:
+                self.unit_of[f.lower()] = unit
+        unit_alt = _alt(self.unit_of)
+        self.bound_of = {}
+        for bound, forms in g["bounds"].items():
+            for f in forms:
+                self.bound_of[f.lower()] = bound
+        bound_alt = _alt(self.bound_of)
+        self.value_re = re.compile(
+            rf"(?<![\w.,/-])(?:(?P<bound>{bound_alt})\s*)?(?P<num>{self.num})"
+            rf"(?:(?P<hy>-)(?P<hyunit>year|month|week)s?\b|\s?(?P<unit>{unit_alt})(?![\w]))?",
+            re.I,
+        )
+        self.not_reached_re = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?reached\b|\bNR\b", re.I)
+        na = g["not_values"]
+        self.not_after_re = re.compile(rf"^\s*(?:{_alt(na['units_after'])})(?![\w])", re.I)
+        self.not_before_re = re.compile(rf"(?:^|\W)(?:{_alt(na['words_before'])})\s*$", re.I)
+        self.duration_after_re = re.compile(rf"^\s+(?:{_alt(na['duration_after'])})\b", re.I)
+        self.duration_before_re = re.compile(rf"\b(?:{_alt(na['duration_before'])})\s+$", re.I)
+        self.effect_after_re = re.compile(rf"^\s*(?:{_alt(na['effect_words_after'])})\b", re.I)
+        ss = g["sample_size"]
+        nouns = _alt(ss["nouns"])
+        self.sample_re = re.compile(
+            rf"(?<![\w.,/-])(?:(?P<bound>{bound_alt})\s+)?(?P<num>{NUM}|{word_num})"
+            rf"(?P<mods>(?:\s+(?!(?:for|of|in|with|at|and|or|{unit_alt})\b)[A-Za-z-]+){{0,4}}?)\s+(?P<noun>{nouns})\b",
+            re.I,
+        )
+        self.n_equals_re = re.compile(rf"\b[nN]\s*=\s*(?P<num>{NUM})")
+        self.cue_before_re = re.compile(rf"(?:^|\W)(?:{_alt(ss['cues_before'])})\s*$", re.I)
+        self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,8}}?\s+(?:{_alt(ss['cues_after'])})\b", re.I)
+        self.not_after_ss_re = re.compile(rf"^\s+(?:{_alt(ss['not_after'])})\b", re.I)
+        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b", re.I)
+        stop = _alt(g["attribution"]["stop_events"])
+        self.stop_event_re = re.compile(rf"\b(?:{stop})\s+at\s+(?:a\s+)?$", re.I)
+        self.effect_re = re.compile(
+            rf"\b(?P<kind>hazard ratio|HR|odds ratio|OR|relative risk|RR)\b[\s,:=]*(?:of|was|is|for [\w\s]+?)?\s*[=:,]?\s*"
+            rf"(?P<value>{NUM})"
+            rf"(?:[\s,;(]*(?:95\s?%\s*(?:CI|confidence interval)|CI)[\s,:=]*(?P<lo>{NUM})\s*(?:to|-|–|—|,)\s*(?P<hi>{NUM}))?"
+            rf"(?:[\s,;)]*\b[Pp]\s*(?:value)?\s*(?P<pop>=|<|>|≤|less than)\s*(?P<p>{NUM}))?",
+        )
+        self.ci_re = re.compile(rf"95\s?%\s*(?:CI|confidence interval)[\s,:]*{NUM}\s*(?:to|-|–|—|,)\s*{NUM}", re.I)
+        self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")
+        self.timepoint_adj_re = re.compile(rf"\b(?P<num>{self.num})[- ](?P<unit>year|month)(?!s)\b", re.I)
+        self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?P<num>{self.num})\s+(?P<unit>years?|months?)\b(?!\s+(?:of\s+)?median)", re.I)
+        self.date_re = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b(?:19|20)\d{2}\b")
+
+    # ------------------------------------------------------------------ helpers
+    def to_number(self, text: str) -> float | None:
+        t = text.lower().replace(",", "")
+        try:
+            return float(t)
+        except ValueError:
+            pass
+        parts = re.split(r"[- ]", t)
+        if all(p in self.words for p in parts):
+            return sum(self.words[p] for p in parts)
+        return None
+
+    # ------------------------------------------------------------------ finders
+    def effects(self, s: str) -> list[Found]:
+        out = []
+        for m in self.effect_re.finditer(s):
+            kind = {"hazard ratio": "HR", "odds ratio": "OR", "relative risk": "RR"}.get(m["kind"].lower(), m["kind"].upper())
+            extra = {"kind": kind}
+            if m["lo"] and m["hi"]:
+                extra["ci"] = [float(m["lo"].replace(",", "")), float(m["hi"].replace(",", ""))]
+            if m["p"]:
+                extra["p"] = float(m["p"])
+                extra["p_bound"] = {"<": "less_than", "less than": "less_than", ">": "more_than"}.get(m["pop"], "exact")
+            out.append(Found(m.start(), m.end(), "effect", float(m["value"].replace(",", "")), "effect:hazard-ratio", extra=extra))
+        return out
+
+    def masks(self, s: str) -> list[tuple[int, int]]:
+        """Spans that never hold arm values: CIs, p-values, dates."""
+        spans = [m.span() for m in self.ci_re.finditer(s)]
+        spans += [m.span() for m in self.p_re.finditer(s)]
+        spans += [m.span() for m in self.date_re.finditer(s)]
+        return spans
+
+    def follow_ups(self, s: str) -> list[Found]:
+        out = []
+        for fm in self.follow_up_re.finditer(s):
+            best = None
+            for m in self.value_re.finditer(s):
+                unit = self.unit_of.get((m["unit"] or "").lower())
+                if unit not in ("months", "years") or m["hy"]:
+                    continue
+                if m.start() >= fm.end():
+                    gap = s[fm.end() : m.start()]
+                    if len(gap) > 70 or re.search(r"[.;]|\b(?:and|but|whereas)\b", gap):
+                        continue
+                    dist = len(gap)
+                elif m.end() <= fm.start():
+                    gap = s[m.end() : fm.start()]
+                    if len(gap) > 12 or self.stop_event_re.search(s[: m.start()]):
+                        continue
+                    dist = len(gap)
+                else:
+                    continue
+                if best is None or dist < best[0]:
+                    best = (dist, m, unit)
+            if best:
+                _, m, unit = best
+                n = self.to_number(m["num"])
+                months = n * 12 if unit == "years" else n
+                bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
+                out.append(Found(m.start(), m.end(), "follow_up", months, "follow_up:median-follow-up", unit="months", bound=bound))
+        return out
+
+    def sample_sizes(self, s: str) -> list[Found]:
+        out = []
+        for m in self.n_equals_re.finditer(s):
+            out.append(Found(m.start(), m.end(), "sample_size", float(m["num"].replace(",", "")), "sample_size:n-equals"))
+        for m in self.sample_re.finditer(s):
+            n = self.to_number(m["num"])
+            if n is None or n < 2 or n != int(n):
+                continue
+            before = s[: m.start()]
+            if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or re.search(r"\bage[sd]?\s*$", before, re.I):
+                continue
+            after = s[m.end() :]
+            if self.not_after_ss_re.search(after):
+                continue
+            cue_b = bool(self.cue_before_re.search(before)) or not before.strip()
+            cue_a = bool(self.cue_after_re.search(" " + after.lstrip())) or bool(re.match(r"^\s+(?:received|were)\b", after))
+            if not (cue_b or cue_a):
+                continue
+            bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
+            if bound == "exact" and re.search(r"\b(?:about|approximately|around|nearly|almost|some)\s*$", before, re.I):
+                bound = "about"
+            rule = "sample_size:cue-before" if cue_b else "sample_size:cue-after"
+            out.append(Found(m.start(), m.start() + len(m.group(0)), "sample_size", n, rule, bound=bound))
+        return out
+
+    def timepoints(self, s: str) -> list[Found]:
+        out = []
+        for rx, rule in ((self.timepoint_adj_re, "timepoint:n-year"), (self.timepoint_at_re, "timepoint:at-n-years")):
+            for m in rx.finditer(s):
+                n = self.to_number(m["num"])
+                if n is None:
+                    continue
+                unit = "years" if m["unit"].lower().startswith("year") else "months"
+                out.append(Found(m.start(), m.end(), "timepoint", n, rule, unit=unit))
+        return out
+
+    def values(self, s: str, masked: list[tuple[int, int]]) -> list[Value]:
+        """Candidate arm values: numbers with a unit, bare numbers, and 'not reached'."""
+        out: list[Value] = []
+
+        def is_masked(a: int, b: int) -> bool:
+            return any(a < e and b > st for st, e in masked)
+
+        for m in self.value_re.finditer(s):
+            a, b = m.start("num"), m.end()
+            if is_masked(a, b):
+                continue
+            n = self.to_number(m["num"])
+            if n is None:
+                continue
+            if m["hy"]:
+                continue  # "three-year", "18-month": an adjective (timepoints are found separately)
+            unit = self.unit_of.get((m["unit"] or "").lower())
+            after = s[b:]
+            before = s[: m.start()]
+            if self.not_after_re.search(after) or self.not_before_re.search(before):
+                continue
+            if unit == "%" and self.effect_after_re.search(after):
+                continue
+            if unit in ("months", "years", "weeks") and (self.duration_after_re.search(after) or self.duration_before_re.search(before)):
+                continue
+            if re.match(r"^\s*(?:/|-\d|–\d|:)", after) or re.search(r"\d[/:]$", before):
+                continue  # dates, times, ranges
+            if unit is None and m["num"][0].isalpha():
+                continue  # bare number words ("one of the...") are never values
+            bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
+            start = m.start() if m["bound"] else a
+            rule = "value:number-unit" if unit else "value:bare-number"
+            out.append(Value(start, b, n, unit, bound, rule))
+        for m in self.not_reached_re.finditer(s):
+            if not is_masked(*m.span()):
+                out.append(Value(m.start(), m.end(), None, None, "exact", "value:not-reached"))
+        out.sort(key=lambda v: v.start)
+        return out

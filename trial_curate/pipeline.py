@@ -58,8 +58,9 @@ class SourceOutcome:
     snapshot_sha256: str | None = None
     error: FetchError | None = None
     transient: bool = False  # the failure may go away when tried again (5xx, timeout)
-    records: int = 0  # draft records handed to the review queue
-    per_trial_endpoint: dict[tuple[str, str], int] = field(default_factory=dict)
+    drafts: int = 0  # draft records extracted and handed to the review queue
+    records: int = 0  # of which queued for review: new records + new versions of changed ones
+    per_trial_endpoint: dict[tuple[str, str], int] = field(default_factory=dict)  # new records
     queue: dict[str, int] = field(default_factory=dict)  # new / changed / unchanged / gone
     seconds: float = 0.0
 
@@ -185,8 +186,8 @@ def clean_extract_step(location: str, snapshot: Snapshot, store: SnapshotStore) 
     return doc, records
 
 
-def _tally(records: Iterable[DraftRecord]) -> dict[tuple[str, str], int]:
-    return dict(Counter((r.trial or "(no trial)", r.endpoint or r.kind) for r in records))
+def _label(trial: str | None, endpoint: str | None) -> tuple[str, str]:
+    return trial or "(no trial)", endpoint or "(no endpoint)"
 
 
 def enqueue_step(queue, page: FetchedPage, doc: CleanDocument, records: list[DraftRecord], store: SnapshotStore,
@@ -211,10 +212,13 @@ def enqueue_step(queue, page: FetchedPage, doc: CleanDocument, records: list[Dra
             return _failed(location, "queue", f"{e.__class__.__name__}: {e}", started=page.started, sha=sha)
         store.mark_processed(location, sha, rules)
     counts = {k: int(getattr(summary, k, 0) or 0) for k in ("new", "changed", "unchanged", "gone")}
+    per: Counter = Counter()
+    for (trial, endpoint), n in (getattr(summary, "new_by_trial_endpoint", None) or {}).items():
+        per[_label(trial, endpoint)] += n
     return SourceOutcome(
         source=location, status="new" if page.first_time else "changed", snapshot_sha256=sha,
-        records=len(records), per_trial_endpoint=_tally(records), queue=counts,
-        seconds=time.perf_counter() - page.started,
+        drafts=len(records), records=counts["new"] + counts["changed"], per_trial_endpoint=dict(per),
+        queue=counts, seconds=time.perf_counter() - page.started,
     )
 
 
@@ -363,13 +367,15 @@ class RunSummary:
         if self.failed:
             lines.append("Failed:")
             lines += [f"  {o.source}  [{o.error.stage}] {o.error.message}" for o in self.failed]
-        if self.records:
-            q = self.queue
-            lines.append(f"Draft records queued: {self.records} "
-                         f"(queue: {q['new']} new, {q['changed']} changed, {q['unchanged']} unchanged, {q['gone']} gone)")
-            width = max(len(t) for t, _ in self.per_trial_endpoint)
-            lines += [f"  {trial:<{width}}  {endpoint:<12} {count:>4}"
-                      for (trial, endpoint), count in self.per_trial_endpoint.items()]
+        q = self.queue
+        if self.records or q["gone"]:
+            lines.append(f"Draft records queued for review: {self.records} "
+                         f"({q['new']} new, {q['changed']} changed; {q['unchanged']} unchanged, {q['gone']} gone)")
+            if self.per_trial_endpoint:
+                lines.append("New records by trial and endpoint:")
+                width = max(len(t) for t, _ in self.per_trial_endpoint)
+                lines += [f"  {trial:<{width}}  {endpoint:<14} {count:>4}"
+                          for (trial, endpoint), count in self.per_trial_endpoint.items()]
             lines.append("Next: review them with `curate review`.")
         elif n and not self.failed:
             lines.append("Nothing new to review.")
@@ -378,7 +384,7 @@ class RunSummary:
     def table(self) -> list[dict]:
         """One row per page (for the Prefect table artifact)."""
         return [
-            {"source": o.source, "status": o.status, "records": o.records,
+            {"source": o.source, "status": o.status, "drafts": o.drafts, "queued": o.records,
              "stage": o.error.stage if o.error else "", "error": o.error.message if o.error else "",
              "seconds": round(o.seconds, 3)}
             for o in self.outcomes

@@ -23,6 +23,7 @@ from spacy.util import compile_infix_regex, filter_spans
 from extractors.lexicon import Lexicon, load_lexicon
 
 CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d)"
+DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
 
 
 @Language.component("block_breaks")
@@ -114,7 +115,7 @@ def build_nlp() -> Language:
     """The shared pipeline (built once per process)."""
     lexicon = load_lexicon()
     nlp = spacy.blank("en")
-    infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX]
+    infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX, DASH_INFIX]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("block_breaks")

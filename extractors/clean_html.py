@@ -149,6 +149,8 @@ def parse(markup: str):
         root = lxml_html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):
         return None
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        return None  # libxml2 stops at its nesting limit and drops the rest of the page
     return root
 
 
@@ -287,6 +289,28 @@ def choose_container(body, elements, scores):
             value *= 1.25
         if value > best_value:
             best, best_value = el, value
+    return _climb(best, scores)
+
+
+def _climb(top, scores, levels: int = 5):
+    """An ancestor of the top candidate that adds much good and little other text.
+
+    Articles split into several chunks (ads or embeds between them) are joined this way.
+    """
+    base = scores[top]
+    best = top
+    el = top
+    for _ in range(levels):
+        el = el.getparent()
+        if el is None or el not in scores:
+            break
+        s = scores[el]
+        if s.hint < 0:
+            break
+        extra_good = s.good - base.good
+        extra_bad = s.bad - base.bad
+        if extra_good >= 0.25 * base.good and extra_good >= 3 * extra_bad:
+            best = el
     return best
 
 

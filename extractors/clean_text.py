@@ -1,0 +1,124 @@
+"""Plain-text pages (text dumps of web pages) -> blocks, line by line.
+
+Cues, all general: furniture lines from clean_boilerplate.toml (cookie notices, "Skip to main
+content", feedback widgets, government banners), date lines and bylines (kept as metadata, not
+text), repeated short lines, near-letterless lines, and *section stops*: after "Recommended
+Articles" teasers are dropped until article prose resumes; after "Leave A Reply", "About
+Author", "MeSH terms"... in the second part of a page, the rest of the page is dropped.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from extractors.clean_html import RawBlock, cues, is_furniture_line, normalize_line
+from extractors.clean_meta import byline_names, date_from_line
+
+_MARKER = re.compile(r"^\s*(?:[•·*▪◦‣●-]|\(?\d{1,3}[.)]|\[\d{1,3}\]|[a-z][.)])\s+")
+_BULLET = re.compile(r"^\s*[•·*▪◦‣●-]\s+")
+_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?:\s*\d[\d,\-–]*)?\s*$")
+_ET_AL = re.compile(r"\bet al\.", re.I)
+#: teasers are dropped after these until article prose resumes
+TEASER_STOPS = frozenset({
+    "recommended articles", "related articles", "related posts", "related stories", "you may also like",
+    "you might also like", "more stories", "read next", "most popular", "trending", "share this article",
+})
+
+
+def _units(text: str) -> list[tuple[str, bool]]:
+    """Non-empty lines as (text, is_list_item); hard-wrapped prose lines are re-joined."""
+    units: list[list] = []
+    prev_blank = True
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            prev_blank = True
+            continue
+        item = bool(_MARKER.match(raw))
+        wrapped = line[:1].islower() or (units and units[-1][0].endswith(("-", ",")))
+        indented_continuation = units and units[-1][1] and len(raw) - len(raw.lstrip()) >= 4
+        if units and not prev_blank and not item and (wrapped or indented_continuation):
+            units[-1][0] += ("" if units[-1][0].endswith("-") else " ") + line
+        else:
+            units.append([_BULLET.sub("", line), item])
+        prev_blank = False
+    return [(u, i) for u, i in units]
+
+
+def _letters_share(s: str) -> float:
+    return sum(c.isalpha() for c in s) / max(1, len(s))
+
+
+def _is_heading(text: str, nxt: str | None) -> bool:
+    if len(text) > 120 or not text[:1].isupper() and not text[:1].isdigit():
+        return False
+    if _SENTENCE_END.search(text) and not text.endswith("?"):
+        return False
+    return nxt is not None and len(nxt) > len(text)
+
+
+def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
+    """Main-text blocks of a plain-text page, plus authors and the date its lines state."""
+    c = cues()
+    units = _units(html_lib.unescape(text) if "&#" in text or "&amp;" in text else text)
+    n = len(units)
+    kept: list[tuple[str, bool]] = []
+    authors: list[str] = []
+    date = None
+    seen_short: set[str] = set()
+    zone = None  # None, "teaser" (until prose resumes) or "end" (rest of page)
+    for i, (line, item) in enumerate(units):
+        norm = normalize_line(line)
+        if zone == "end":
+            break
+        if norm in c.section_stops or norm in TEASER_STOPS:
+            late = i >= 0.4 * n
+            zone = "end" if late and norm not in TEASER_STOPS else "teaser"
+            continue
+        if zone == "teaser":
+            if len(line) >= 200 and _SENTENCE_END.search(line):
+                zone = None
+            else:
+                continue
+        if len(line) < 200 and is_furniture_line(line):
+            continue
+        d = date_from_line(line)
+        if d:
+            date = date or d
+            continue
+        names = byline_names(line)
+        if names:
+            authors.extend(a for a in names if a not in authors)
+            continue
+        if len(line) < 120 and (_letters_share(line) < 0.4 or _ET_AL.search(line) and not item):
+            continue
+        if _URL_LINE.match(line) and not item:
+            continue
+        if len(line) < 200:
+            if norm in seen_short:
+                continue
+            seen_short.add(norm)
+        kept.append((line, item))
+    title_at = _title_index(kept)
+    blocks: list[RawBlock] = []
+    for i, (line, item) in enumerate(kept):
+        nxt = kept[i + 1][0] if i + 1 < len(kept) else None
+        if i == title_at:
+            blocks.append(RawBlock("title", line, 1))
+        elif item:
+            blocks.append(RawBlock("list_item", line))
+        elif _is_heading(line, nxt) or normalize_line(line) in c.reference_headings:
+            blocks.append(RawBlock("heading", line, 2))
+        else:
+            blocks.append(RawBlock("paragraph", line))
+    return blocks, authors, date
+
+
+def _title_index(kept: list[tuple[str, bool]]) -> int | None:
+    """The page title: the first heading-like line of four or more words near the top."""
+    for i, (line, item) in enumerate(kept[:5]):
+        if not item and len(line.split()) >= 4 and _is_heading(line, "x" * 1000):
+            return i
+    return None

@@ -80,11 +80,13 @@ def sniff_binary(data: bytes) -> str | None:
     if not sample:
         return None
     nul = sample.count(0)
-    if nul and nul / len(sample) > 0.01 and not _looks_utf16(sample):
-        return "binary data (NUL bytes)"
+    if nul and _looks_utf16(sample):
+        return None
+    if nul and nul / len(sample) > 0.01:
+        return "NUL bytes"
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     if controls / len(sample) > 0.10:
-        return "binary data (control bytes)"
+        return "control bytes"
     return None
 
 

@@ -121,4 +121,6 @@ def _title_index(kept: list[tuple[str, bool]]) -> int | None:
     for i, (line, item) in enumerate(kept[:5]):
         if not item and len(line.split()) >= 4 and _is_heading(line, "x" * 1000):
             return i
+    if kept and not kept[0][1] and _is_heading(kept[0][0], "x" * 1000):
+        return 0
     return None

@@ -6,19 +6,12 @@ import csv
 import json
 
 import pytest
+from test_queue import queue  # noqa: F401  (the shared queue fixture)
 from test_queue import SOURCE, result, sample_size
 
 from trial_curate import publish as publish_module
 from trial_curate.models import CuratedRecord, curated_record_schema
 from trial_curate.publish import publish
-from trial_curate.queue import ReviewQueue
-
-
-@pytest.fixture
-def queue(tmp_path):
-    q = ReviewQueue(f"sqlite:///{tmp_path / 'queue.sqlite'}")
-    yield q
-    q.close()
 
 
 def read_jsonl(path):

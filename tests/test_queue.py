@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from datetime import timedelta
@@ -62,9 +63,22 @@ def sample_size(n=460, *, source=SOURCE, trial="CALGB 100104") -> DraftRecord:
     )
 
 
-@pytest.fixture
-def queue(tmp_path):
-    q = ReviewQueue(f"sqlite:///{tmp_path / 'queue.sqlite'}")
+# Set e.g. CURATE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/scratch to also run
+# every queue-fixture test on Postgres (its tables are dropped first: use a scratch database).
+POSTGRES_URL = os.environ.get("CURATE_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"])
+def queue(request, tmp_path):
+    """An empty queue on a fresh SQLite file (and on Postgres when configured)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'queue.sqlite'}"
+    else:
+        url = POSTGRES_URL
+        engine = sa.create_engine(url)
+        metadata.drop_all(engine)
+        engine.dispose()
+    q = ReviewQueue(url)
     yield q
     q.close()
 

@@ -5,18 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from test_queue import queue  # noqa: F401  (the shared queue fixture)
 from test_queue import SENTENCE, SOURCE, result, sample_size
 
 from trial_curate.models import Block, CleanDocument, Evidence, ReviewState
-from trial_curate.queue import ReviewQueue
 from trial_curate.review_terminal import highlight_evidence, review_terminal
-
-
-@pytest.fixture
-def queue(tmp_path):
-    q = ReviewQueue(f"sqlite:///{tmp_path / 'queue.sqlite'}")
-    yield q
-    q.close()
 
 
 def run(queue, answers, curator="ann", **kwargs):

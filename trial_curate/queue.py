@@ -363,7 +363,10 @@ class ReviewQueue:
     def __init__(self, database_url: str):
         self.database_url = database_url
         self.engine = _engine(database_url)
-        metadata.create_all(self.engine)
+        try:
+            metadata.create_all(self.engine)
+        except sa.exc.DatabaseError:  # another process created the tables at the same moment
+            metadata.create_all(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -76,6 +76,7 @@ class ReaderState:
 
     trial: str | None = None
     randomised_arms: list[str] = field(default_factory=list)
+    sample_sizes: dict[str | None, set[int]] = field(default_factory=dict)  # per trial, the n's seen
     seen_trials: list[str] = field(default_factory=list)
 
 
@@ -108,6 +109,9 @@ class Extractor:
             self.not_trials |= {p.upper() for p in phrases if p.isupper()}
         for names in lx.drugs.values():
             self.not_trials |= {n.upper() for n in names}
+        self.not_regimens = {"HR", "CI", "OR", "RR", "NCT", "US", "UK", "EU", "MD", "PHD", "CEO", "IV", "II", "III", "VI"}
+        for phrases in lx.endpoints.values():
+            self.not_regimens |= {p.upper() for p in phrases}
         r = lx.grammar["randomisation"]["cues"]
         self.randomisation_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(r, key=len, reverse=True)) + r")\b", re.I)
         ns = lx.grammar["attribution"]["new_study"]
@@ -147,6 +151,13 @@ class Extractor:
                 canon, label = named
                 rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
                 out.append(Mention(label, ent.start_char, ent.end_char, ent.text, canon, rule))
+            elif ent.label_ == "REGIMEN" and ent.ent_id_.startswith("arm:"):
+                # an unknown regimen abbreviation ("D-Rd"): not an endpoint, trial or common abbreviation
+                known = ent.text in self.lexicon.regimens
+                if not known and (ent.text.upper() in self.not_trials or ent.text.upper() in self.not_regimens):
+                    continue
+                out.append(Mention("REGIMEN", ent.start_char, ent.end_char, ent.text, ent.text,
+                                   "arm:regimen" if known else ent.ent_id_))
             else:
                 rule = {"DRUG": "arm:drug", "REGIMEN": "arm:regimen", "ARM": "arm:comparator", "ENDPOINT": "endpoint:phrase"}[ent.label_]
                 if ent.label_ == "DRUG" and ent.ent_id_ and ent.text.lower() not in self.lexicon.brand_names():
@@ -221,6 +232,13 @@ class Extractor:
         masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints]
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
 
+        # "Researchers assigned 614 patients to ..." after a trial of another size: a new, unnamed study.
+        if not named and state.trial and any(
+            f.rule != "sample_size:n-equals" and int(f.number) not in state.sample_sizes.get(state.trial, {int(f.number)})
+            for f in samples
+        ):
+            state.trial, state.randomised_arms = None, []
+            trace.matches.append(("trial:new-sample-reset", s[samples[0].start : samples[0].end]))
         for f in follow_ups:
             trace.matches.append((f.rule, s[f.start : f.end]))
             records.append(DraftRecord(
@@ -229,6 +247,7 @@ class Extractor:
         for f in samples:
             trace.matches.append((f.rule, s[f.start : f.end]))
             arm = self._sample_arm(s, s_start, f, ms)
+            state.sample_sizes.setdefault(trial_at(f.start), set()).add(int(f.number))
             records.append(DraftRecord(
                 source=source, kind="sample_size", trial=trial_at(f.start), n=int(f.number), arm=arm,
                 bound=f.bound, evidence=sentence_ev, rules=[f.rule]))
@@ -273,11 +292,23 @@ class Extractor:
         return None
 
     def _groups(self, s: str, s_start: int, values: list[Value], endpoints: list[Mention], ms: list[Mention]) -> list[Group]:
-        """Attach values to endpoints and split them into comparison groups."""
-        eps = [(e.start - s_start, e.end - s_start, e) for e in endpoints]
+        """Attach values to endpoints and split them into comparison groups.
+
+        Bare numbers first take the unit of the value they are compared with ("46 vs 27 months");
+        then values are grouped by (endpoint, unit) in sentence order, and a group is split where
+        a trial is named between two values or a second "X vs Y" pair starts.
+        """
+        for i, v in enumerate(values[:-1]):
+            if v.unit is None and v.number is not None and BARE_LINK_RE.match(s[v.end : values[i + 1].start]):
+                nxt = next((x.unit for x in values[i + 1 :] if x.unit), None)
+                if nxt:
+                    v.unit, v.rule = nxt, "value:unit-from-partner"
         trial_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label in ("TRIAL", "TRIAL_REF")]
 
-        def endpoint_for(v: Value) -> Mention:
+        def endpoint_for(v: Value) -> Mention | None:
+            eps = [(e.start - s_start, e.end - s_start, e) for e in endpoints if self._unit_fits(e.canon, v.unit)]
+            if not eps:
+                return None
             right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3]
             if right_after:
                 return right_after[0]
@@ -286,27 +317,38 @@ class Extractor:
                 return before[-1]
             return next(e for a, b, e in eps if a >= v.end) if any(a >= v.end for a, b, e in eps) else eps[-1][2]
 
+        open_groups: dict[tuple, Group] = {}
         groups: list[Group] = []
-        prev: Value | None = None
+        last_end: dict[tuple, int] = {}
         for v in values:
             ep = endpoint_for(v)
-            link = s[prev.end : v.start] if prev else ""
-            new = True
-            if prev and groups:
-                g = groups[-1]
-                same_ep = g.endpoint.canon == ep.canon
+            if ep is None:
+                continue
+            unit_class = "time" if v.unit in ("months", "years", "weeks") else v.unit
+            key = (ep.canon, unit_class)
+            g = open_groups.get(key)
+            if g is not None:
+                prev = g.values[-1]
+                link = s[prev.end : v.start]
                 has_trial = any(prev.end <= a < v.start for a, b in trial_spans)
-                units_clash = v.unit and g_unit(g) and v.unit != g_unit(g) and not {v.unit, g_unit(g)} <= {"months", "years"}
-                second_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and re.search(r"^\s*(?:and|;|,)", link) is None and False
-                starts_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(re.match(r"^[^.]*?\b(?:and|;)\b", link))
-                new = not same_ep or has_trial or bool(units_clash) or starts_pair or second_pair or len(link) > 160
-            if new:
-                groups.append(Group(endpoint=ep, values=[v]))
+                starts_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(re.match(r"^[^.]*?(?:\band\b|;)", link))
+                other_ep = any(e.canon != ep.canon and prev.end <= e.start - s_start < v.start for e in endpoints)
+                if has_trial or starts_pair or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
+                    g = None
+            if g is None:
+                g = Group(endpoint=ep, values=[v])
+                open_groups[key] = g
+                groups.append(g)
             else:
-                groups[-1].values.append(v)
-                groups[-1].links.append(link)
-            prev = v
+                g.links.append(s[g.values[-1].end : v.start])
+                g.values.append(v)
         return groups
+
+    def _unit_fits(self, endpoint: str, unit: str | None) -> bool:
+        allowed = self.lexicon.endpoint_allowed_units.get(endpoint)
+        if unit is None or not allowed:
+            return True
+        return unit in allowed
 
     def _result(self, g: Group, s: str, s_start: int, ms: list[Mention], named: list[Mention], state: ReaderState,
                 timepoints: list[Found], effects: list[Found], source: str, sentence_ev: Evidence, trace: Trace) -> DraftRecord | None:
@@ -317,11 +359,9 @@ class Extractor:
         keep = []
         for i, v in enumerate(vals):
             if v.unit is None and v.number is not None:
-                nxt = s[v.end : vals[i + 1].start] if i + 1 < len(vals) else ""
                 ep_right = g.endpoint.start - s_start - v.end
-                linked = bool(nxt) and BARE_LINK_RE.match(nxt)
                 linked_prev = i > 0 and COMPARED_END_RE.search(g.links[i - 1]) is not None
-                if not (linked or (count_hint and (0 <= ep_right <= 3 or linked_prev))):
+                if not (count_hint and (0 <= ep_right <= 3 or linked_prev)):
                     continue
             keep.append(v)
         vals = keep
@@ -448,12 +488,10 @@ class Extractor:
         self._text = doc.text
         mentions = self.mentions(sdoc)
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
-        headings = sorted(b.start for b in doc.blocks if b.kind in ("heading", "title"))
         state = ReaderState()
         records: list[DraftRecord] = []
         traces: list[Trace] = []
         trial_first: dict[str, Evidence] = {}
-        hi = 0
         for sent in sdoc.sents:
             a, b = sent.start_char, sent.end_char
             while a < b and doc.text[a].isspace():
@@ -465,9 +503,6 @@ class Extractor:
                 a = m.end() if m else a
             if a >= b or any(st <= a < e for st, e in skip):
                 continue
-            while hi < len(headings) and headings[hi] <= a:
-                state.trial, state.randomised_arms = None, []
-                hi += 1
             trace = Trace(a, b, doc.text[a:b])
             recs = self.read_sentence(doc.text, a, b, mentions, state, doc.source, trace)
             for m in mentions:

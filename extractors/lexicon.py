@@ -33,7 +33,8 @@ class Lexicon:
     trials: list[Trial]
     endpoints: dict[str, list[str]]  # code -> phrases
     endpoint_units: dict[str, str]  # code -> unit hint ("count")
-    trial_patterns: list[dict]
+    endpoint_allowed_units: dict[str, list[str]]  # code -> units its values may have
+    trial_patterns: list[dict]  # spaCy token patterns for unknown trials and regimens
     not_trials: set[str]
     grammar: dict = field(default_factory=dict)
     version: str = ""
@@ -110,7 +111,8 @@ def load_lexicon() -> Lexicon:
     grammar = _read_toml("grammar.toml")
     trial_patterns = [
         json.loads(line)
-        for line in (PATTERNS_DIR / "trial_patterns.jsonl").read_text().splitlines()
+        for name in ("trial_patterns.jsonl", "regimen_patterns.jsonl")
+        for line in (PATTERNS_DIR / name).read_text().splitlines()
         if line.strip()
     ]
     not_trials = {
@@ -126,6 +128,7 @@ def load_lexicon() -> Lexicon:
         trials=[Trial(t["name"], t.get("aliases", []), t.get("group")) for t in trials_raw],
         endpoints={code: v["phrases"] for code, v in endpoints_raw.items()},
         endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},
+        endpoint_allowed_units={code: v["units"] for code, v in endpoints_raw.items() if "units" in v},
         trial_patterns=trial_patterns,
         not_trials=not_trials,
         grammar=grammar,

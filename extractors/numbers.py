@@ -87,6 +87,7 @@ class NumberGrammar:
         self.n_equals_re = re.compile(rf"\b[nN]\s*=\s*(?P<num>{NUM})")
         self.cue_before_re = re.compile(rf"(?:^|\W)(?:{_alt(ss['cues_before'])})\s*$", re.I)
         self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,8}}?\s+(?:{_alt(ss['cues_after'])})\b", re.I)
+        self.event_before_re = re.compile(rf"\b(?:{_alt(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{_alt(ss['not_after'])})\b", re.I)
         self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b", re.I)
         stop = _alt(g["attribution"]["stop_events"])
@@ -175,7 +176,7 @@ class NumberGrammar:
             if n is None or n < 2 or n != int(n):
                 continue
             before = s[: m.start()]
-            if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or re.search(r"\bage[sd]?\s*$", before, re.I):
+            if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or re.search(r"\bage[sd]?\s*$", before, re.I) or self.event_before_re.search(before):
                 continue
             after = s[m.end() :]
             if self.not_after_ss_re.search(after):

@@ -502,7 +502,10 @@ def test_curators(queue):
     assert stored.startswith("$argon2") and "s3cret" not in stored
 
 
-def test_timestamps_are_utc(queue):
+def test_timestamps_are_utc_and_records_serialise(queue):
     queue.enqueue(SOURCE, [result()])
     rec = queue.list()[0]
     assert rec.created_at.utcoffset() == timedelta(0)
+    data = rec.as_dict()
+    assert data["state"] == "pending" and data["record"]["arms"][0]["value"] == 53.3 and data["draft"] is None
+    assert data["created_at"].endswith("+00:00")

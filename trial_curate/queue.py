@@ -211,6 +211,26 @@ class QueuedRecord:
     def rules(self) -> list[str]:
         return self.draft.rules
 
+    def as_dict(self) -> dict:
+        """JSON-ready form (for `curate queue --json` and web APIs); `record` is the record as it stands."""
+        return {
+            "id": self.id,
+            "lineage": self.lineage,
+            "version": self.version,
+            "previous_id": self.previous_id,
+            "latest": self.latest,
+            "state": self.state.value,
+            "gone": self.gone,
+            "revision": self.revision,
+            "holder": self.holder(),
+            "source": self.source,
+            "snapshot_sha256": self.snapshot_sha256,
+            "record": self.record.model_dump(mode="json"),
+            "draft": self.draft.model_dump(mode="json") if self.curated else None,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
     def holder(self, now: datetime | None = None) -> str | None:
         """The curator holding this record right now, if any."""
         if self.lock_curator and self.lock_until and self.lock_until > (now or utcnow()):

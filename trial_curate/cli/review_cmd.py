@@ -72,10 +72,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         if as_json:
             for rec in rows:
-                typer.echo(json.dumps({
-                    "id": rec.id, "lineage": rec.lineage, "version": rec.version, "state": rec.state.value,
-                    "gone": rec.gone, "source": rec.source, "record": rec.record.model_dump(mode="json"),
-                }, ensure_ascii=False))
+                typer.echo(json.dumps(rec.as_dict(), ensure_ascii=False))
             return
         typer.echo(f"{'ID':<20} {'STATE':<10} {'V':>2} {'TRIAL':<18} {'ENDPOINT':<11} {'VALUES':<52} {'SOURCE':<32} FLAGS")
         for rec in rows:

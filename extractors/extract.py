@@ -35,8 +35,8 @@ from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidenc
 ARM_LABELS = ("DRUG", "REGIMEN", "ARM")
 NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on)|did\s+not\s+receive|no)\s+$", re.I)
 WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
-JOIN_RE = re.compile(r"^\s*(?:and|plus|\+|,|-|–|/|with|followed by)?\s*$", re.I)
-TIGHT_JOIN_RE = re.compile(r"^\s*(?:plus|\+|-|–|/|with)?\s*$", re.I)
+JOIN_RE = re.compile(r"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b)*$", re.I)
+TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
 CITATION_START_RE = re.compile(r"[\d,\-–]+\s+")
@@ -134,6 +134,10 @@ class Extractor:
             return None
         if rule == "trial:name-number" and re.search(r"\b(?:19|20)\d\d$", name):
             return None
+        if re.sub(r"[-\d]+$", "", name) in self.lexicon.regimens:
+            return None  # "KRd12": a regimen with its cycle count
+        if rule == "trial:nct":
+            return name, "TRIAL_NCT"
         canon = self.alias_index.get(self._norm(name))
         if canon:
             return canon, "TRIAL"
@@ -200,10 +204,18 @@ class Extractor:
                       state: ReaderState, source: str, trace: Trace) -> list[DraftRecord]:
         s = text[s_start:s_end]
         ms = [m for m in mentions if m.start >= s_start and m.end <= s_end]
-        trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF")]
+        trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
         for m in ms:
             trace.matches.append((m.rule, f"{m.text} -> {m.canon}" if m.canon != m.text else m.text))
 
+        # A registry number next to a named trial is that trial's id, not another trial.
+        for m in trials:
+            if m.label == "TRIAL_NCT":
+                others = [t for t in trials if t.label == "TRIAL"]
+                if others or state.trial:
+                    m.canon, m.label, m.rule = (others[-1].canon if others else state.trial), "TRIAL", "trial:registry-id"
+                else:
+                    m.label = "TRIAL"
         # Trial references ("CALGB study") resolve to the last trial of that group.
         for m in trials:
             if m.label == "TRIAL_REF":
@@ -507,7 +519,7 @@ class Extractor:
             recs = self.read_sentence(doc.text, a, b, mentions, state, doc.source, trace)
             for m in mentions:
                 if m.label in ("TRIAL", "TRIAL_REF") and m.canon and a <= m.start < b and m.canon not in trial_first:
-                    if m.label == "TRIAL" or m.rule == "trial:group-reference":
+                    if m.rule != "trial:registry-id" and (m.label == "TRIAL" or m.rule == "trial:group-reference"):
                         trial_first[m.canon] = Evidence(text=doc.text[a:b], start=a, end=b, rule=m.rule)
             records.extend(recs)
             if trace.matches:

@@ -452,6 +452,9 @@ class Extractor:
             if len(lst) == k:
                 rules.append("arm:respectively")
                 return [(a[0], "arm:respectively") for a in lst]
+        # "improved PFS from 13 months to 30 months": the later value is the subject's
+        from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
+            re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))
         out: list[tuple[str | None, str | None]] = []
         for i, v in enumerate(vals):
             nxt = s_start + (vals[i + 1].start if i + 1 < k else len(s))
@@ -459,26 +462,25 @@ class Extractor:
             # stop at the first comparison word: what follows belongs to the next value
             cmp_m = COMPARE_RE.search(s, v.end, nxt - s_start)
             limit = s_start + cmp_m.start() if cmp_m else nxt
+            if from_to and i == 0:
+                limit = s_start + vals[1].start
             window_after = [a for a in window_after if a[1] < limit]
             if window_after:
                 out.append((window_after[0][0], "arm:after-value"))
                 continue
             prv = s_start + (vals[i - 1].end if i > 0 else 0)
             window_before = self.arm_phrases(self._text, ms, prv, s_start + v.start)
-            if window_before:
+            if window_before and not from_to:
                 out.append((window_before[-1][0], "arm:before-value"))
                 continue
             out.append((None, None))
-        if all(n is None for n, _ in out) and k >= 2 and state.randomised_arms and len(state.randomised_arms) >= k:
+        if all(n is None for n, _ in out) and k >= 2 and state.randomised_arms and len(state.randomised_arms) >= k and not from_to:
             rules.append("arm:randomisation-context")
             return [(a, "arm:randomisation-context") for a in state.randomised_arms[:k]]
-        # "improved PFS from 13 months to 30 months": the later value is the subject's
-        link = " ".join(g.links)
-        if k == 2 and out[1][0] is None and re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start]) and re.match(r"^\s*(?:\w+\s+)?to\b", s[vals[0].end : vals[1].start]):
+        if from_to and out[1][0] is None:
             subj = self.arm_phrases(self._text, ms, s_start, s_start + vals[0].start)
             if subj:
                 out[1] = (subj[-1][0], "arm:from-to-subject")
-                rules.append("arm:from-to-subject")
         for n, r in out:
             if r:
                 rules.append(r)

@@ -43,7 +43,6 @@ def main_text(html: str) -> str:
     if root is None:
         blocks, _, _ = clean_text.text_blocks(markup_to_text(html[:MAX_CHARS]))
     else:
-        clean_html.prune(root)
         blocks = clean_html.extract_blocks(root)
         _mark_title(blocks, clean_meta.Meta())
     return BLOCK_SEP.join(b.text for b in blocks if b.kind != "title")
@@ -92,10 +91,10 @@ def _from_html(text: str) -> tuple[list[RawBlock], clean_meta.Meta]:
     if root is None:  # unparseable (e.g. nested beyond the parser's depth limit): read it as text
         blocks, meta = _from_plain_text(markup_to_text(text))
         return blocks, meta
-    clean_meta.from_json_ld(clean_html.json_ld_texts(root), meta)
-    clean_meta.from_markup(root, meta)
-    frames = [f.get("src") for f in root.iter("frame", "iframe") if f.get("src")]
-    clean_html.prune(root)
+    found = clean_html.tags_named(root, clean_meta.MARKUP_TAGS | {"script", "frame", "iframe"})
+    clean_meta.from_json_ld(clean_html.json_ld_texts(found), meta)
+    clean_meta.from_markup(found, meta)
+    frames = [f.get("src") for f in found.get("frame", []) + found.get("iframe", []) if f.get("src")]
     blocks = clean_html.extract_blocks(root)
     if not blocks:
         if frames:

@@ -1,9 +1,11 @@
 """Main-content extraction from an HTML page (the boilerplate remover).
 
-How it works, in three passes over an lxml tree:
+The page is parsed once into a BeautifulSoup tree (lxml underneath); three passes over it:
 
-1. *Prune*: drop elements that never carry article text (scripts, styles, forms controls,
-   hidden elements, media).
+1. *Flatten*: one walk lists the elements that can carry article text, leaving out whole
+   subtrees that never do (scripts, styles, form controls, media, hidden elements).  The
+   tree is not modified.  Scripts, styles, SVG and comments are cut from the markup before
+   parsing (``strip_unseen``), which makes the parse cheaper.
 2. *Score*: bottom-up, every block element gets G (characters of "good" paragraph text:
    long, few links, not inside page furniture) and B (everything else: link text, short
    fragments, text inside navigation/sidebars/comments).  The main container is the element
@@ -19,22 +21,25 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from lxml import etree, html as lxml_html
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
+from bs4.builder import LXMLTreeBuilder
+from bs4.element import RubyParenthesisString, RubyTextString
 
 ALPHA = 0.5  # weight of boilerplate text against good text when choosing the container
 GOOD_MIN_CHARS = 60  # a unit of text shorter than this is not evidence of an article
 GOOD_MAX_LINK_DENSITY = 0.3
 EMIT_MAX_LINK_DENSITY = 0.5
 
-DROP_TAGS = (
+DROP_TAGS = frozenset((
     "script", "style", "noscript", "svg", "math", "iframe", "object", "embed", "template", "canvas",
     "video", "audio", "source", "track", "map", "area", "link", "meta", "input", "select", "option",
     "textarea", "button", "dialog", "head", "base",
-)
+))
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption figure "
     "footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody thead "
@@ -46,11 +51,16 @@ KIND_OF_TAG = {
     "li": "list_item", "dt": "list_item", "dd": "list_item", "td": "table_cell", "th": "table_cell",
     "figcaption": "caption", "caption": "caption", "blockquote": "quote", "pre": "code",
 }
+#: string node types that are visible text (comments, doctypes, CDATA... are not)
+TEXT_TYPES = frozenset({NavigableString, RubyTextString, RubyParenthesisString})
 BR = "\x00"  # marks a <br> while a block's text is gathered (NULs are scrubbed from input)
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0\u200b\u2028\u2029]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPLIT = re.compile(r"[\s_\-]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: elements whose content is never visible text, cut before parsing (JSON-LD scripts are kept)
+_UNSEEN_OPEN = re.compile(r"<(script|style|svg|template)\b[^<>]{0,2000}>|<!--", re.I)
+_UNSEEN_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "svg", "template")}
 
 
 @dataclass
@@ -102,7 +112,7 @@ def is_furniture_line(text: str) -> bool:
 
 def hint(el) -> int:
     """+1 for article-body class/id, -1 for furniture class/id, 0 otherwise."""
-    attrs = el.attrib
+    attrs = el.attrs
     cls = attrs.get("class", "")
     ident = attrs.get("id", "")
     role = attrs.get("role", "")
@@ -129,67 +139,128 @@ def hint(el) -> int:
 
 
 def _hidden(el) -> bool:
-    a = el.attrib
+    a = el.attrs
     if "hidden" in a:
         return True
-    if a.get("aria-hidden") == "true" and el.tag not in ("body", "html", "main", "article"):
+    if a.get("aria-hidden") == "true" and el.name not in ("body", "html", "main", "article"):
         return True
     style = a.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+def unseen(el) -> bool:
+    """Whether an element never shows article text (dropped tags, hidden elements)."""
+    return el.name in DROP_TAGS or bool(el.attrs) and _hidden(el)
+
+
+def strip_unseen(markup: str) -> str:
+    """The markup without comments and without scripts, styles, SVG and templates (JSON-LD kept).
+
+    One linear scan; an element left unclosed is left to the parser.
+    """
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _UNSEEN_OPEN.search(markup, pos)
+        if m is None:
+            break
+        if m.group(1) is None:  # comment
+            end = markup.find("-->", m.end())
+            if end < 0:
+                break
+            out.append(markup[pos:m.start()])
+            pos = end + 3
+            continue
+        name = m.group(1).lower()
+        close = _UNSEEN_CLOSE[name].search(markup, m.end())
+        if close is None:
+            break
+        if name == "script" and "ld+json" in m.group(0).lower():
+            out.append(markup[pos:close.end()])
+        else:
+            out.append(markup[pos:m.start()])
+        pos = close.end()
+    if not out:
+        return markup
+    out.append(markup[pos:])
+    return "".join(out)
+
+
 def parse(markup: str):
-    """An lxml tree for an HTML string (never raises for odd markup; None when nothing parses)."""
+    """A BeautifulSoup tree for an HTML string (never raises for odd markup; None when nothing parses).
+
+    Class attributes stay plain strings (``multi_valued_attributes=None``).
+    """
     if "\x00" in markup:
         markup = markup.replace("\x00", "")
-    data = markup.encode("utf-8", "replace")
-    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                  huge_tree=True, no_network=True)
-    try:
-        root = lxml_html.document_fromstring(data, parser=parser)
-    except (etree.ParserError, ValueError):
-        return None
-    if any("Excessive depth" in e.message for e in parser.error_log):
+    builder = LXMLTreeBuilder(huge_tree=True, multi_valued_attributes=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        try:
+            soup = BeautifulSoup(strip_unseen(markup), builder=builder)
+        except Exception:  # bs4.ParserRejectedMarkup and lxml errors on hopeless input
+            return None
+    parser = getattr(builder, "parser", None)
+    if parser is not None and any("Excessive depth" in e.message for e in parser.error_log):
         return None  # libxml2 stops at its nesting limit and drops the rest of the page
-    return root
+    return soup
 
 
-def json_ld_texts(root) -> list[str]:
-    """Texts of <script type="application/ld+json"> (collected before pruning removes scripts)."""
-    out = []
-    for s in root.iter("script"):
-        if "ld+json" in (s.get("type") or "").lower() and s.text:
-            out.append(s.text)
-    return out
+def tags_named(root, names: frozenset) -> dict[str, list]:
+    """Tags of the given names anywhere in the tree, by name, in document order (one walk).
+
+    Elements marking an author (itemprop="author", <a rel="author">) are listed under "@author".
+    """
+    found: dict[str, list] = {}
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if el.name in names:
+            found.setdefault(el.name, []).append(el)
+        a = el.attrs
+        if a and (a.get("itemprop") == "author" or el.name == "a" and a.get("rel") == "author"):
+            found.setdefault("@author", []).append(el)
+        stack.extend(reversed([c for c in el.contents if isinstance(c, Tag)]))
+    return found
 
 
-def prune(root) -> None:
-    """Remove elements that never carry article text, in place."""
-    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    doomed = [el for el in root.iter() if isinstance(el.tag, str) and el.attrib and _hidden(el)]
-    for el in doomed:
-        _drop(el)
+def json_ld_texts(found: dict[str, list]) -> list[str]:
+    """Texts of <script type="application/ld+json"> among the tags found by ``tags_named``."""
+    return [s.string for s in found.get("script", [])
+            if "ld+json" in (s.get("type") or "").lower() and s.string]
 
 
-def _drop(el) -> None:
-    """Remove an element but keep its tail text in place."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+def text_of(el) -> str:
+    """All visible text under an element (iterative; comments and scripts left out)."""
+    parts = []
+    stack = [el]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            if node is not el and unseen(node):
+                continue
+            stack.extend(reversed(node.contents))
+        elif type(node) in TEXT_TYPES:
+            parts.append(node)
+    return "".join(parts)
+
+
+def body_of(root):
+    """The <body> element (or the whole tree when there is none)."""
+    for el in root.contents:
+        if isinstance(el, Tag) and el.name == "html":
+            for c in el.contents:
+                if isinstance(c, Tag) and c.name == "body":
+                    return c
+    body = root.find("body")
+    return body if body is not None else root
 
 
 # --------------------------------------------------------------------------- scoring
 
 
-@dataclass
+@dataclass(slots=True)
 class Score:
     """Per-element tallies for choosing the main container."""
 
@@ -202,56 +273,91 @@ class Score:
     hint: int = 0
 
 
-def score_tree(body) -> tuple[list, dict]:
-    """Bottom-up G/B tallies for every element under body (iterative, reversed pre-order).
+@dataclass
+class Page:
+    """The visible elements under <body> in document order, with parent links and scores."""
+
+    elements: list  # Tag objects, pre-order, unseen subtrees left out
+    parents: list  # index of each element's parent (-1 for the top)
+    own_text: list  # characters of each element's own (direct) text
+    index: dict  # id(Tag) -> position in elements
+    scores: list = field(default_factory=list)
+
+
+def flatten(top) -> Page:
+    """One iterative walk: visible elements, parents and own text lengths."""
+    elements: list = []
+    parents: list = []
+    own: list = []
+    stack = [(top, -1)]
+    while stack:
+        el, parent = stack.pop()
+        i = len(elements)
+        elements.append(el)
+        parents.append(parent)
+        n = 0
+        kids = []
+        for c in el.contents:
+            if isinstance(c, Tag):
+                if c.name not in DROP_TAGS and not (c.attrs and _hidden(c)):
+                    kids.append((c, i))
+            elif type(c) in TEXT_TYPES:
+                n += len(c.strip())
+        own.append(n)
+        if kids:
+            kids.reverse()
+            stack.extend(kids)
+    return Page(elements, parents, own, {id(e): i for i, e in enumerate(elements)})
+
+
+def score_page(page: Page) -> None:
+    """Bottom-up G/B tallies for every element (iterative, reversed pre-order).
 
     A furniture-hinted element that holds most of the page's good text is a misnamed page
     wrapper (class="page has-sidebar"): its hint is ignored and the tallies recomputed.
     """
-    elements = [el for el in body.iter() if isinstance(el.tag, str)]
-    scores = _tally(elements, frozenset())
-    total = scores[body].raw_good if body in scores else 0
-    wrappers = frozenset(el for el in elements if scores[el].hint < 0 and scores[el].raw_good > 0.75 * total)
+    hints = [hint(el) if el.attrs else 0 for el in page.elements]
+    page.scores = _tally(page, hints, frozenset())
+    total = page.scores[0].raw_good if page.scores else 0
+    wrappers = frozenset(i for i, s in enumerate(page.scores) if s.hint < 0 and s.raw_good > 0.75 * total)
     if wrappers:
-        scores = _tally(elements, wrappers)
-    return elements, scores
+        page.scores = _tally(page, hints, wrappers)
 
 
-def _tally(elements: list, neutral: frozenset) -> dict:
-    scores: dict = {}
-    for el in elements:
-        scores[el] = Score()
-    for el in reversed(elements):
-        s = scores[el]
-        tag = el.tag
-        text_len = len(el.text.strip()) if el.text else 0
-        s.inline += text_len
+def _tally(page: Page, hints: list, neutral: frozenset) -> list:
+    elements, parents, own = page.elements, page.parents, page.own_text
+    scores = [Score() for _ in elements]
+    for i in range(len(elements) - 1, -1, -1):
+        s = scores[i]
+        tag = elements[i].name
+        s.inline += own[i]
         if tag == "a":
             s.inline_links = s.inline
-        if tag in BLOCK_TAGS or tag == "br":
-            if s.inline:
-                links = s.inline_links
-                if s.inline - links >= GOOD_MIN_CHARS and links <= GOOD_MAX_LINK_DENSITY * s.inline:
-                    s.good += s.inline - links
-                    s.raw_good += s.inline - links
-                    s.near[0] += s.inline - links
-                    s.bad += links
-                else:
-                    s.bad += s.inline
+        block = tag in BLOCK_TAGS
+        if block and s.inline:
+            links = s.inline_links
+            if s.inline - links >= GOOD_MIN_CHARS and links <= GOOD_MAX_LINK_DENSITY * s.inline:
+                s.good += s.inline - links
+                s.raw_good += s.inline - links
+                s.near[0] += s.inline - links
+                s.bad += links
+            else:
+                s.bad += s.inline
+        if block:
             s.inline = s.inline_links = 0
-        h = hint(el) if el.attrib else 0
+        h = hints[i]
         if tag in FURNITURE_TAGS and h >= 0 and tag != "form":
             h = -1
-        if h < 0 and el in neutral:
+        if h < 0 and i in neutral:
             h = 0
         s.hint = h
         good, bad = s.good, s.bad
         if h < 0:
             good, bad = 0.0, good + bad
-        parent = el.getparent()
-        if parent is None or parent not in scores:
+        j = parents[i]
+        if j < 0:
             continue
-        p = scores[parent]
+        p = scores[j]
         p.good += good
         p.raw_good += s.raw_good
         if h >= 0:
@@ -260,27 +366,25 @@ def _tally(elements: list, neutral: frozenset) -> dict:
             pn[2] += n[1]
             pn[3] += n[2]
         p.bad += bad
-        tail_len = len(el.tail.strip()) if el.tail else 0
-        if tag in BLOCK_TAGS and tag != "br":
-            p.inline += tail_len
-        else:
-            p.inline += s.inline + tail_len
+        if not block:
+            p.inline += s.inline
             p.inline_links += s.inline_links if tag != "a" else s.inline
     return scores
 
 
-def choose_container(body, elements, scores):
+def choose_container(page: Page) -> int:
     """The element that holds the article: max of G - ALPHA*B (positive hints weigh more)."""
-    best, best_value = body, float("-inf")
-    in_furniture = set()
-    for el in elements:
-        parent = el.getparent()
-        if parent in in_furniture or (parent is not None and parent in scores and scores[parent].hint < 0):
-            in_furniture.add(el)
+    elements, parents, scores = page.elements, page.parents, page.scores
+    best, best_value = 0, float("-inf")
+    in_furniture = [False] * len(elements)
+    for i, el in enumerate(elements):
+        j = parents[i]
+        if j >= 0 and (in_furniture[j] or scores[j].hint < 0):
+            in_furniture[i] = True
             continue
-        if el.tag not in BLOCK_TAGS:
+        if el.name not in BLOCK_TAGS:
             continue
-        s = scores[el]
+        s = scores[i]
         if s.good <= 0:
             continue
         n = s.near
@@ -288,49 +392,48 @@ def choose_container(body, elements, scores):
         if s.hint > 0:
             value *= 1.25
         if value > best_value:
-            best, best_value = el, value
-    return _climb(best, scores)
+            best, best_value = i, value
+    return _climb(page, best)
 
 
-def _climb(top, scores, levels: int = 5):
+def _climb(page: Page, top: int, levels: int = 5) -> int:
     """An ancestor of the top candidate that adds much good and little other text.
 
     Articles split into several chunks (ads or embeds between them) are joined this way.
     """
-    base = scores[top]
-    best = top
-    el = top
+    base = page.scores[top]
+    best = i = top
     for _ in range(levels):
-        el = el.getparent()
-        if el is None or el not in scores:
+        i = page.parents[i]
+        if i < 0:
             break
-        s = scores[el]
+        s = page.scores[i]
         if s.hint < 0:
             break
         extra_good = s.good - base.good
         extra_bad = s.bad - base.bad
         if extra_good >= 0.25 * base.good and extra_good >= 3 * extra_bad:
-            best = el
+            best = i
     return best
 
 
-def with_siblings(container, scores) -> list:
+def with_siblings(page: Page, container: int) -> list[int]:
     """The container plus neighbouring siblings that are mostly good text."""
-    parent = container.getparent()
-    if parent is None:
+    parent = page.parents[container]
+    if parent < 0:
         return [container]
     chosen = []
-    for sib in parent:
-        if sib is container:
-            chosen.append(sib)
+    for i, j in enumerate(page.parents):
+        if j != parent:
             continue
-        if not isinstance(sib.tag, str):
+        if i == container:
+            chosen.append(i)
             continue
-        s = scores.get(sib)
-        if s is None or s.hint < 0 or sib.tag in FURNITURE_TAGS:
+        s = page.scores[i]
+        if s.hint < 0 or page.elements[i].name in FURNITURE_TAGS:
             continue
         if s.good >= GOOD_MIN_CHARS and s.good >= 2 * s.bad:
-            chosen.append(sib)
+            chosen.append(i)
     return chosen
 
 
@@ -372,74 +475,90 @@ class _Emitter:
             self.blocks.append(RawBlock(kind, text, level, links))
 
 
-def emit_blocks(roots: list, scores: dict) -> list[RawBlock]:
+_END = object()  # marks the end of an element on the emit stack
+
+
+def emit_blocks(page: Page, roots: list[int]) -> list[RawBlock]:
     """Blocks of the chosen container(s), skipping furniture subtrees."""
     em = _Emitter()
     for root in roots:
-        _emit_one(root, scores, em)
+        _emit_one(page, page.elements[root], em)
     return em.blocks
 
 
-def _emit_one(root, scores, em: _Emitter) -> None:
+def _emit_one(page: Page, root, em: _Emitter) -> None:
     kinds: list[tuple[str, int | None]] = [("paragraph", None)]
-    skipped = None
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if event == "start":
-            if el is not root and _skip(el, scores):
-                skipped = el
-                walker.skip_subtree()
-                continue
+    index, scores = page.index, page.scores
+    stack: list = [root]
+    while stack:
+        node = stack.pop()
+        if node is _END:
+            el = stack.pop()
+            tag = el.name
             if tag in BLOCK_TAGS:
-                em.flush(*kinds[-1])
-                if tag in HEADINGS:
-                    kinds.append(("heading", HEADINGS[tag]))
-                elif tag in KIND_OF_TAG:
-                    kinds.append((KIND_OF_TAG[tag], None))
-                else:
-                    kinds.append(kinds[-1])
-            elif tag == "br":
-                em.add(BR)
-            elif tag == "a":
-                em.link_depth += 1
-            em.add(el.text)
-        else:
-            if el is skipped:
-                skipped = None
-            elif tag in BLOCK_TAGS:
                 em.flush(*kinds.pop())
             elif tag == "a":
                 em.link_depth -= 1
-            if el is not root:
-                em.add(el.tail)
+            continue
+        if not isinstance(node, Tag):
+            if type(node) in TEXT_TYPES:
+                em.add(node)
+            continue
+        i = index.get(id(node))
+        if i is None:  # unseen (script, hidden...)
+            continue
+        if node is not root and _skip(page, i):
+            continue
+        tag = node.name
+        if tag in BLOCK_TAGS:
+            em.flush(*kinds[-1])
+            if tag in HEADINGS:
+                kinds.append(("heading", HEADINGS[tag]))
+            elif tag in KIND_OF_TAG:
+                kinds.append((KIND_OF_TAG[tag], None))
+            else:
+                kinds.append(kinds[-1])
+        elif tag == "br":
+            em.add(BR)
+        elif tag == "a":
+            em.link_depth += 1
+        stack.append(node)
+        stack.append(_END)
+        stack.extend(reversed(node.contents))
     em.flush(*kinds[-1])
 
 
-def _skip(el, scores) -> bool:
-    tag = el.tag
-    s = scores.get(el)
-    if s is None:
-        return False
+def _skip(page: Page, i: int) -> bool:
+    el = page.elements[i]
+    tag = el.name
+    s = page.scores[i]
     if tag in FURNITURE_TAGS and tag != "form":
         return s.good < 4 * (s.bad + 1) or s.hint < 0 or tag != "header"
     if s.hint < 0:
         return True
     if tag in ("ul", "ol", "table", "div", "section", "dl") and s.bad > 0:
-        links = s.bad  # link text is always counted as bad
         if s.good == 0 and _link_density(el) > EMIT_MAX_LINK_DENSITY:
             return True
     return False
 
 
 def _link_density(el) -> float:
-    total = len(_WS.sub("", el.text_content()))
-    if not total:
-        return 1.0
-    links = sum(len(_WS.sub("", a.text_content())) for a in el.iter("a"))
-    return links / total
+    """Share of an element's visible non-space characters that sit inside links."""
+    total = links = 0
+    stack = [(el, False)]
+    while stack:
+        node, in_link = stack.pop()
+        if isinstance(node, Tag):
+            if node is not el and unseen(node):
+                continue
+            in_link = in_link or node.name == "a"
+            stack.extend((c, in_link) for c in reversed(node.contents))
+        elif type(node) in TEXT_TYPES:
+            n = len(_WS.sub("", node))
+            total += n
+            if in_link:
+                links += n
+    return links / total if total else 1.0
 
 
 def keep_block(b: RawBlock) -> bool:
@@ -453,12 +572,9 @@ def keep_block(b: RawBlock) -> bool:
 
 
 def extract_blocks(root) -> list[RawBlock]:
-    """Main-content blocks of a parsed (and pruned) page."""
-    body = root.find("body")
-    if body is None:
-        body = root
-    elements, scores = score_tree(body)
-    container = choose_container(body, elements, scores)
-    roots = with_siblings(container, scores) if container is not body else [body]
-    blocks = [b for b in emit_blocks(roots, scores) if keep_block(b)]
-    return blocks
+    """Main-content blocks of a parsed page."""
+    page = flatten(body_of(root))
+    score_page(page)
+    container = choose_container(page)
+    roots = with_siblings(page, container) if container != 0 else [0]
+    return [b for b in emit_blocks(page, roots) if keep_block(b)]

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from extractors.clean_html import text_of
+
 MONTHS = {
     m: i
     for i, names in enumerate(
@@ -189,10 +191,17 @@ def _str(v) -> str | None:
     return v if isinstance(v, str) else None
 
 
-def from_markup(root, meta: Meta) -> None:
-    """Fill meta from <meta>, <link>, <title>, <time> and itemprop/rel=author markup (lxml tree)."""
+#: tags ``from_markup`` reads (collect them with clean_html.tags_named)
+MARKUP_TAGS = frozenset({"meta", "link", "title", "time"})
+
+
+def from_markup(found: dict[str, list], meta: Meta) -> None:
+    """Fill meta from <meta>, <link>, <title>, <time> and itemprop/rel=author markup.
+
+    ``found`` maps tag names to BeautifulSoup tags (clean_html.tags_named with MARKUP_TAGS).
+    """
     values: dict[str, list[str]] = {}
-    for m in root.iter("meta"):
+    for m in found.get("meta", []):
         key = (m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv") or "").strip().lower()
         content = m.get("content") or m.get("datetime") or ""
         if key and content.strip():
@@ -217,23 +226,23 @@ def from_markup(root, meta: Meta) -> None:
     if not meta.title:
         meta.title = _clean_space(first(TITLE_KEYS) or "") or None
     if not meta.canonical_url:
-        for link in root.iter("link"):
+        for link in found.get("link", []):
             if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
                 meta.canonical_url = link.get("href").strip()
                 break
         else:
             meta.canonical_url = first(("og:url", "citation_public_url", "citation_abstract_html_url"))
-    title_el = root.find(".//title")
-    page_title = _clean_space(title_el.text_content()) if title_el is not None else ""
+    titles = found.get("title", [])
+    page_title = _clean_space(titles[0].get_text()) if titles else ""
     if not meta.title and page_title:
         meta.title = strip_site_suffix(page_title, meta.site_name)
     if not meta.authors:
-        for el in root.xpath('.//*[@itemprop="author"] | .//a[@rel="author"]')[:5]:
-            name = el.find('.//*[@itemprop="name"]')
-            _add_author(meta, (name if name is not None else el).text_content())
+        for el in found.get("@author", [])[:5]:
+            name = el.find(attrs={"itemprop": "name"})
+            _add_author(meta, text_of(name if name is not None else el))
     if not meta.published:
-        for t in root.iter("time"):
-            d = parse_date(t.get("datetime") or t.text_content())
+        for t in found.get("time", []):
+            d = parse_date(t.get("datetime") or text_of(t))
             if d:
                 meta.published = d
                 break

@@ -42,6 +42,7 @@ TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", 
 CITATION_START_RE = re.compile(r"[\d,\-–]+\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 SUBGROUP_CUES = re.compile(r"risk|subgroup|positive|negative|older|younger|aged|elderly|del\(|t\(|ISS|stage|with\s+\w+\s+\w+", re.I)
+DIGIT_RE = re.compile(r"\d")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
@@ -88,6 +89,12 @@ class Trace:
     end: int
     text: str
     matches: list[tuple[str, str]] = field(default_factory=list)  # (rule, matched text)
+    enabled: bool = True  # off outside --explain: nothing is recorded
+
+    def add(self, rule: str, text) -> None:
+        """Record a match; `text` may be a callable so nothing is formatted when disabled."""
+        if self.enabled:
+            self.matches.append((rule, text() if callable(text) else text))
 
 
 class Extractor:
@@ -164,7 +171,7 @@ class Extractor:
                                    "arm:regimen" if known else ent.ent_id_))
             else:
                 rule = {"DRUG": "arm:drug", "REGIMEN": "arm:regimen", "ARM": "arm:comparator", "ENDPOINT": "endpoint:phrase"}[ent.label_]
-                if ent.label_ == "DRUG" and ent.ent_id_ and ent.text.lower() not in self.lexicon.brand_names():
+                if ent.label_ == "DRUG" and ent.ent_id_ and ent.text.lower() not in self.lexicon.brand_names:
                     rule = "arm:drug-near-miss"
                 out.append(Mention(ent.label_, ent.start_char, ent.end_char, ent.text, ent.ent_id_ or ent.text, rule))
         return out
@@ -206,7 +213,7 @@ class Extractor:
         ms = [m for m in mentions if m.start >= s_start and m.end <= s_end]
         trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
         for m in ms:
-            trace.matches.append((m.rule, f"{m.text} -> {m.canon}" if m.canon != m.text else m.text))
+            trace.add(m.rule, lambda: f"{m.text} -> {m.canon}" if m.canon != m.text else m.text)
 
         # A registry number next to a named trial is that trial's id, not another trial.
         for m in trials:
@@ -225,7 +232,7 @@ class Extractor:
         if not named and self.new_study_re.search(s):
             state.trial = None
             state.randomised_arms = []
-            trace.matches.append(("trial:new-study-reset", self.new_study_re.search(s).group(0)))
+            trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))
 
         N = self.numbers
         records: list[DraftRecord] = []
@@ -237,11 +244,13 @@ class Extractor:
                 return before[-1].canon
             return state.trial if not named else named[0].canon
 
-        effects = N.effects(s)
-        follow_ups = N.follow_ups(s)
-        samples = N.sample_sizes(s)
-        timepoints = N.timepoints(s)
-        masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints]
+        # Most sentences hold no digit: they only update what the reader remembers.
+        has_numbers = bool(DIGIT_RE.search(s)) or bool(N.word_number_re.search(s))
+        effects = N.effects(s) if has_numbers else []
+        follow_ups = N.follow_ups(s) if has_numbers else []
+        samples = N.sample_sizes(s) if has_numbers else []
+        timepoints = N.timepoints(s) if has_numbers else []
+        masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints] if has_numbers else []
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
 
         # "Researchers assigned 614 patients to ..." after a trial of another size: a new, unnamed study.
@@ -250,22 +259,22 @@ class Extractor:
             for f in samples
         ):
             state.trial, state.randomised_arms = None, []
-            trace.matches.append(("trial:new-sample-reset", s[samples[0].start : samples[0].end]))
+            trace.add("trial:new-sample-reset", lambda: s[samples[0].start : samples[0].end])
         for f in follow_ups:
-            trace.matches.append((f.rule, s[f.start : f.end]))
+            trace.add(f.rule, lambda: s[f.start : f.end])
             records.append(DraftRecord(
                 source=source, kind="follow_up", trial=trial_at(f.start), months=round(f.number, 3),
                 evidence=sentence_ev, rules=[f.rule]))
         for f in samples:
-            trace.matches.append((f.rule, s[f.start : f.end]))
+            trace.add(f.rule, lambda: s[f.start : f.end])
             arm = self._sample_arm(s, s_start, f, ms)
             state.sample_sizes.setdefault(trial_at(f.start), set()).add(int(f.number))
             records.append(DraftRecord(
                 source=source, kind="sample_size", trial=trial_at(f.start), n=int(f.number), arm=arm,
                 bound=f.bound, evidence=sentence_ev, rules=[f.rule]))
 
-        values = N.values(s, masked)
         endpoints = [m for m in ms if m.label == "ENDPOINT"]
+        values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms)
             for g in groups:
@@ -280,7 +289,7 @@ class Extractor:
             arms = list(dict.fromkeys(a for a in arms if a != "maintenance"))
             if len(arms) >= 2:
                 state.randomised_arms = arms[:3]
-                trace.matches.append(("arm:randomisation-context", " / ".join(state.randomised_arms)))
+                trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
         if named:
             state.trial = named[-1].canon
         for m in named:
@@ -432,9 +441,9 @@ class Extractor:
             ev = Evidence(text=s[v.start : v.end], start=s_start + v.start, end=s_start + v.end, rule=rule or v.rule)
             arm_models.append(Arm(name=name, value=v.number, unit=v.unit, bound=v.bound,
                                   not_reached=v.number is None, evidence=ev))
-            trace.matches.append((v.rule, f"{ev.text} [{name or '?'}]"))
+            trace.add(v.rule, lambda: f"{ev.text} [{name or '?'}]")
         rules = list(dict.fromkeys(rules))
-        trace.matches.append(("result", f"{g.endpoint.canon} {measure}: " + ", ".join(f"{a.name}={a.value}{a.unit}" for a in arm_models) + f" [{trial}]"))
+        trace.add("result", lambda: f"{g.endpoint.canon} {measure}: " + ", ".join(f"{a.name}={a.value}{a.unit}" for a in arm_models) + f" [{trial}]")
         return DraftRecord(source=source, kind="result", trial=trial, endpoint=g.endpoint.canon, measure=measure,
                            arms=arm_models, timepoint=timepoint, subgroup=subgroup, effect=effect,
                            evidence=sentence_ev, rules=rules)
@@ -498,9 +507,10 @@ class Extractor:
         return state.trial
 
     # ------------------------------------------------------------------ documents
-    def read(self, doc: CleanDocument, sdoc: Doc) -> tuple[list[DraftRecord], list[Trace]]:
+    def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
         self._text = doc.text
-        mentions = self.mentions(sdoc)
+        mentions = sorted(self.mentions(sdoc), key=lambda m: m.start)
+        nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
         state = ReaderState()
         records: list[DraftRecord] = []
@@ -517,9 +527,15 @@ class Extractor:
                 a = m.end() if m else a
             if a >= b or any(st <= a < e for st, e in skip):
                 continue
-            trace = Trace(a, b, doc.text[a:b])
-            recs = self.read_sentence(doc.text, a, b, mentions, state, doc.source, trace)
-            for m in mentions:
+            while nxt < len(mentions) and mentions[nxt].start < a:
+                nxt += 1
+            end = nxt
+            while end < len(mentions) and mentions[end].start < b:
+                end += 1
+            ms = mentions[nxt:end]
+            trace = Trace(a, b, doc.text[a:b], enabled=explain)
+            recs = self.read_sentence(doc.text, a, b, ms, state, doc.source, trace)
+            for m in ms:
                 if m.label in ("TRIAL", "TRIAL_REF") and m.canon and a <= m.start < b and m.canon not in trial_first:
                     if m.rule != "trial:registry-id" and (m.label == "TRIAL" or m.rule == "trial:group-reference"):
                         trial_first[m.canon] = Evidence(text=doc.text[a:b], start=a, end=b, rule=m.rule)
@@ -560,4 +576,4 @@ def extract(doc: CleanDocument) -> list[DraftRecord]:
 def explain(doc: CleanDocument) -> list[Trace]:
     """Per sentence, every rule that matched and what it matched."""
     ex = get_extractor()
-    return ex.read(doc, ex.nlp(doc.text))[1]
+    return ex.read(doc, ex.nlp(doc.text), explain=True)[1]

@@ -8,10 +8,9 @@ turns them into spaCy EntityRuler patterns (labels DRUG, REGIMEN, ARM, ENDPOINT,
 from __future__ import annotations
 
 import hashlib
-import json
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -34,7 +33,7 @@ class Lexicon:
     endpoints: dict[str, list[str]]  # code -> phrases
     endpoint_units: dict[str, str]  # code -> unit hint ("count")
     endpoint_allowed_units: dict[str, list[str]]  # code -> units its values may have
-    trial_patterns: list[dict]  # spaCy token patterns for unknown trials and regimens
+    name_patterns: list[dict]  # regular expressions for unknown trials and regimens
     not_trials: set[str]
     grammar: dict = field(default_factory=dict)
     version: str = ""
@@ -44,6 +43,7 @@ class Lexicon:
         """Group prefix (CALGB, IFM) of every known trial name."""
         return {t.name: t.group for t in self.trials if t.group}
 
+    @cached_property
     def brand_names(self) -> dict[str, str]:
         """Lower-cased name -> generic, for every drug name (used by the near-miss matcher)."""
         out = {}
@@ -77,7 +77,7 @@ class Lexicon:
         return pats
 
     def exact_patterns(self) -> list[dict]:
-        """Case-sensitive phrases (regimens, known trials) for a second ruler."""
+        """Case-sensitive phrases (regimens, known trials) for the exact-text ruler."""
         pats = [{"label": "REGIMEN", "pattern": r, "id": r} for r in self.regimens]
         for t in self.trials:
             for alias in [t.name, *t.aliases]:
@@ -109,12 +109,7 @@ def load_lexicon() -> Lexicon:
     trials_raw = _read_toml("trials.toml")["trial"]
     endpoints_raw = _read_toml("endpoints.toml")
     grammar = _read_toml("grammar.toml")
-    trial_patterns = [
-        json.loads(line)
-        for name in ("trial_patterns.jsonl", "regimen_patterns.jsonl")
-        for line in (PATTERNS_DIR / name).read_text().splitlines()
-        if line.strip()
-    ]
+    name_patterns = _read_toml("name_patterns.toml")["pattern"]
     not_trials = {
         line.strip()
         for line in (PATTERNS_DIR / "not_trials.txt").read_text().splitlines()
@@ -129,7 +124,7 @@ def load_lexicon() -> Lexicon:
         endpoints={code: v["phrases"] for code, v in endpoints_raw.items()},
         endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},
         endpoint_allowed_units={code: v["units"] for code, v in endpoints_raw.items() if "units" in v},
-        trial_patterns=trial_patterns,
+        name_patterns=name_patterns,
         not_trials=not_trials,
         grammar=grammar,
         version=rules_version(),

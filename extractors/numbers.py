@@ -55,6 +55,7 @@ class NumberGrammar:
         units_words = [w for w, v in self.words.items() if v < 10]
         word_num = rf"(?:(?:{_alt(tens)})(?:[- ](?:{_alt(units_words)}))?|{_alt(self.words)})"
         self.num = rf"(?:{NUM}|{word_num})"
+        self.word_number_re = re.compile(rf"\b{word_num}\b", re.I)
         self.unit_of = {}
         for unit, forms in g["units"].items():
             for f in forms:

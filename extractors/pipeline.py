@@ -4,7 +4,10 @@
                      ("transplantation.1") is split off so it never reads as a value
     sentencizer      sentence boundaries on punctuation
     block_breaks     a paragraph break always ends a sentence
-    entity_ruler     lexicon entities from extractors/patterns (DRUG, REGIMEN, ARM, ENDPOINT, TRIAL)
+    exact_ruler      case-sensitive lexicon phrases: known trials and regimens (TRIAL, REGIMEN)
+    lexicon_ruler    case-insensitive lexicon phrases: drugs, arms, endpoints (DRUG, ARM, ENDPOINT)
+    name_patterns    regular expressions for unknown trial names and regimens (name_patterns.toml);
+                     a longer match replaces lexicon entities inside it ("D-Rd" over "Rd")
     drug_near_miss   misspelt drug names ("Revlimed", "Revlimd") within a few edits of a known name
 
 The result grammar that turns these entities and the numbers around them into records lives
@@ -13,6 +16,7 @@ in extractors/results.py.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
@@ -26,12 +30,16 @@ CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d)"
 DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
 
 
+LINE_BREAK_RE = re.compile(r"\n\s*")
+
+
 @Language.component("block_breaks")
 def block_breaks(doc: Doc) -> Doc:
     """A token after a line break starts a sentence (paragraphs never share a sentence)."""
-    for i in range(1, len(doc)):
-        if "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_:
-            doc[i].is_sent_start = True
+    for m in LINE_BREAK_RE.finditer(doc.text):
+        span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if span is not None and span.start > 0:
+            doc[span.start].is_sent_start = True
     return doc
 
 
@@ -61,10 +69,11 @@ class DrugNearMiss:
         self.min_len = int(g.get("fuzzy_min_length", 6))
         self.max_edits = int(g.get("fuzzy_max_edits", 2))
         self.by_initial: dict[str, list[tuple[str, str]]] = {}
-        for name, generic in lexicon.brand_names().items():
+        for name, generic in lexicon.brand_names.items():
             if len(name) >= self.min_len and " " not in name:
                 self.by_initial.setdefault(name[0], []).append((name, generic))
-        self.cache: dict[str, str | None] = {}
+        self.cache: dict[str, str | None] = {name: generic for name, generic in lexicon.brand_names.items()}
+        self.candidates = re.compile(rf"\b[A-Z][A-Za-z]{{{self.min_len - 1},}}\b")
 
     def lookup(self, word: str) -> str | None:
         low = word.lower()
@@ -80,17 +89,14 @@ class DrugNearMiss:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = {i for e in doc.ents for i in range(e.start, e.end)}
         new = []
-        for tok in doc:
-            t = tok.text
-            if tok.i in taken or len(t) < self.min_len or not t[0].isupper() or not t.isalpha():
-                continue
-            generic = self.lookup(t)
+        for m in self.candidates.finditer(doc.text):
+            generic = self.lookup(m.group(0))
             if generic:
-                span = Span(doc, tok.i, tok.i + 1, label="DRUG")
-                span.id_ = generic
-                new.append(span)
+                span = doc.char_span(m.start(), m.end(), label="DRUG")
+                if span is not None and not any(t.ent_type for t in span):
+                    span.id_ = generic
+                    new.append(span)
         if new:
             doc.ents = filter_spans([*doc.ents, *new])
         return doc
@@ -101,13 +107,40 @@ def make_drug_near_miss(nlp: Language, name: str) -> DrugNearMiss:
     return DrugNearMiss(load_lexicon())
 
 
-def _exact_token_patterns(nlp: Language, lexicon: Lexicon) -> list[dict]:
-    """Case-sensitive phrases as token patterns (ORTH per token)."""
-    out = []
-    for p in lexicon.exact_patterns():
-        toks = [{"ORTH": t.text} for t in nlp.tokenizer(p["pattern"])]
-        out.append({"label": p["label"], "pattern": toks, "id": p["id"]})
-    return out
+class NamePatterns:
+    """Entities from regular expressions over the text (unknown trials and regimens).
+
+    spaCy's token Matcher evaluates a REGEX predicate on every token; one `re.finditer` per
+    pattern over the whole text is an order of magnitude cheaper and reads more naturally.
+    """
+
+    def __init__(self, lexicon: Lexicon):
+        self.patterns = [(p["label"], p["id"], re.compile(p["regex"])) for p in lexicon.name_patterns]
+        # common abbreviations that the patterns would take for names
+        self.exclude = {w.upper() for w in lexicon.not_trials}
+        for phrases in lexicon.endpoints.values():
+            self.exclude |= {p.upper() for p in phrases}
+        self.exclude |= {"HR", "CI", "OR", "RR", "US", "UK", "EU", "MD", "PHD", "CEO", "IV", "II", "III", "VI"}
+
+    def __call__(self, doc: Doc) -> Doc:
+        new = []
+        for label, rule, rx in self.patterns:
+            for m in rx.finditer(doc.text):
+                word = m.group(0)
+                if word.upper() in self.exclude or word.split()[0].upper() in self.exclude:
+                    continue
+                span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
+                if span is not None:
+                    span.id_ = rule
+                    new.append(span)
+        if new:
+            doc.ents = filter_spans([*doc.ents, *new])
+        return doc
+
+
+@Language.factory("name_patterns")
+def make_name_patterns(nlp: Language, name: str) -> NamePatterns:
+    return NamePatterns(load_lexicon())
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +152,10 @@ def build_nlp() -> Language:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("block_breaks")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns(lexicon.ruler_patterns() + _exact_token_patterns(nlp, lexicon) + lexicon.trial_patterns)
+    exact = nlp.add_pipe("entity_ruler", name="exact_ruler", config={"phrase_matcher_attr": "ORTH"})
+    exact.add_patterns(lexicon.exact_patterns())
+    ruler = nlp.add_pipe("entity_ruler", name="lexicon_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": False})
+    ruler.add_patterns(lexicon.ruler_patterns())
+    nlp.add_pipe("name_patterns")
     nlp.add_pipe("drug_near_miss")
     return nlp

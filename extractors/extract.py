@@ -136,7 +136,7 @@ class Extractor:
             return ent.ent_id_, "TRIAL"
         name = TRIAL_SUFFIX_RE.sub("", text).strip()
         name = re.sub(r"\s+", " ", name)
-        first = re.split(r"[\s-]", name)[0].upper()
+        first = name.split()[0].upper()
         if first in self.not_trials or name.upper() in self.not_trials:
             return None
         if rule == "trial:name-number" and re.search(r"\b(?:19|20)\d\d$", name):
@@ -257,6 +257,7 @@ class Extractor:
         if not named and state.trial and any(
             f.rule != "sample_size:n-equals" and int(f.number) not in state.sample_sizes.get(state.trial, {int(f.number)})
             for f in samples
+            if not s[: f.start].rstrip().endswith("(")  # "(231 patients)": one arm's size
         ):
             state.trial, state.randomised_arms = None, []
             trace.add("trial:new-sample-reset", lambda: s[samples[0].start : samples[0].end])
@@ -283,8 +284,13 @@ class Extractor:
                     records.append(rec)
 
         # The reader remembers the randomisation and the trial for the sentences that follow.
+        compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
         cue = self.randomisation_re.search(s)
-        if cue:
+        if compared:  # the arms just compared are the ones a later "X vs Y" means
+            arms = [a.name for a in compared[0].arms if a.name and not a.name.startswith("not receiving")]
+            if len(arms) >= 2:
+                state.randomised_arms = list(dict.fromkeys(arms))[:4]
+        elif cue:
             arms = [a[0] for a in self.arm_phrases(text, ms, s_start + cue.start(), s_end)]
             arms = list(dict.fromkeys(a for a in arms if a != "maintenance"))
             if len(arms) >= 2:

@@ -691,6 +691,7 @@ class ReviewQueue:
         source: str | None = None,
         trial: str | None = None,
         endpoint: str | None = None,
+        rule: str | None = None,
         claim_seconds: int | None = None,
     ) -> QueuedRecord | None:
         """The next pending record (in queue order, after `after_id`) not held by another curator.
@@ -703,7 +704,7 @@ class ReviewQueue:
             query = (
                 sa.select(records_table)
                 .where(
-                    *self._where(ReviewState.pending, trial, endpoint, source),
+                    *self._where(ReviewState.pending, trial, endpoint, source, rule),
                     sa.or_(
                         records_table.c.lock_curator.is_(None),
                         records_table.c.lock_curator == curator,
@@ -724,6 +725,38 @@ class ReviewQueue:
             if self.claim(row.id, curator, claim_seconds):
                 return self.get(row.id)
         return None  # pragma: no cover - only under extreme contention
+
+    def reviewed_count(self, since: datetime, curator: str | None = None) -> int:
+        """How many records got a decision (accept, edit, reject) since `since` that still stands
+        decided (not pending again after an undo); only `curator`'s decisions when given."""
+        query = (
+            sa.select(sa.func.count(sa.distinct(decisions_table.c.record_id)))
+            .select_from(decisions_table.join(records_table, records_table.c.id == decisions_table.c.record_id))
+            .where(
+                decisions_table.c.decided_at >= _to_db(since),
+                decisions_table.c.action != "undo",
+                records_table.c.state.in_([s.value for s in (*REVIEWED, ReviewState.rejected)]),
+            )
+        )
+        if curator is not None:
+            query = query.where(decisions_table.c.curator == curator)
+        with self._read() as conn:
+            return conn.execute(query).scalar() or 0
+
+    def facets(self) -> dict[str, list[str]]:
+        """The distinct trials, endpoints, sources and rule ids of the newest record versions
+        (choices for filtering the queue), each sorted."""
+        latest = records_table.c.latest.is_(True)
+        out: dict[str, list[str]] = {}
+        with self._read() as conn:
+            for name in ("trial", "endpoint", "source"):
+                column = records_table.c[name]
+                out[name + "s"] = sorted(
+                    v for v in conn.execute(sa.select(column).where(latest, column.is_not(None)).distinct()).scalars()
+                )
+            texts = conn.execute(sa.select(records_table.c.rules).where(latest).distinct()).scalars()
+            out["rules"] = sorted({rule for text in texts for rule in text.split()})
+        return out
 
     def history(self, record_id: str) -> list[ReviewDecision]:
         """Every decision on one record version, oldest first (undos included)."""

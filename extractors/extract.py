@@ -43,6 +43,7 @@ CITATION_START_RE = re.compile(r"[\d,\-–]+\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 SUBGROUP_CUES = re.compile(r"risk|subgroup|positive|negative|older|younger|aged|elderly|del\(|t\(|ISS|stage|with\s+\w+\s+\w+", re.I)
 DIGIT_RE = re.compile(r"\d")
+OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
@@ -257,7 +258,10 @@ class Extractor:
         if not named and state.trial and any(
             f.rule != "sample_size:n-equals" and int(f.number) not in state.sample_sizes.get(state.trial, {int(f.number)})
             for f in samples
-            if not s[: f.start].rstrip().endswith("(")  # "(231 patients)": one arm's size
+            # a whole trial's size comes with its arms: "assigned 614 patients to Revlimid or placebo"
+            # (not "231 patients to lenalidomide and 229 to placebo", "(231 patients)")
+            if not s[: f.start].rstrip().endswith("(") and OR_ARMS_RE.search(s, f.end)
+            and sum(1 for m in ms if m.label in ARM_LABELS and m.start >= s_start + f.end) >= 2
         ):
             state.trial, state.randomised_arms = None, []
             trace.add("trial:new-sample-reset", lambda: s[samples[0].start : samples[0].end])
@@ -339,10 +343,13 @@ class Extractor:
             right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3]
             if right_after:
                 return right_after[0]
-            before = [e for a, b, e in eps if b <= v.start]
+            # "X and Y ..., respectively, and A vs B became ...": a "respectively" closes its endpoint
+            closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)
+            before = [e for a, b, e in eps if closed <= a and b <= v.start]
             if before:
                 return before[-1]
-            return next(e for a, b, e in eps if a >= v.end) if any(a >= v.end for a, b, e in eps) else eps[-1][2]
+            after = [e for a, b, e in eps if a >= v.end]
+            return after[0] if after else eps[-1][2]
 
         open_groups: dict[tuple, Group] = {}
         groups: list[Group] = []

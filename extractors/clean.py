@@ -88,7 +88,7 @@ def _decoded(body: bytes | str, content_type: str | None) -> str:
 def _from_html(text: str) -> tuple[list[RawBlock], clean_meta.Meta]:
     meta = clean_meta.Meta()
     root = clean_html.parse(text)
-    if root is None:  # unparseable (e.g. nested beyond the parser's depth limit): read it as text
+    if root is None:  # markup the parser rejects: read it as text
         blocks, meta = _from_plain_text(markup_to_text(text))
         return blocks, meta
     found = clean_html.tags_named(root, clean_meta.MARKUP_TAGS | {"script", "frame", "iframe"})

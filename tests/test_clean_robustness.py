@@ -94,6 +94,8 @@ def test_deeply_nested_page():
     assert not isinstance(doc, Exception), doc
     assert "52.8 months" in doc.text
     assert "52.8 months" in main_text(deep)
+    after = "<html><body>" + "<div>" * 10_000 + f"<p>{SENTENCE}</p>" + "</div>" * 10_000 + f"<p>After the nesting. {SENTENCE}</p></body></html>"
+    assert "After the nesting." in outcome(after).text  # text after a deep subtree is kept
     deep_inline = "<html><body><p>" + "<b><i>" * 6_000 + SENTENCE + "</i></b>" * 6_000 + "</p></body></html>"
     assert "52.8 months" in outcome(deep_inline).text
     assert time.perf_counter() - t < 20

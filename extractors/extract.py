@@ -282,10 +282,14 @@ class Extractor:
         values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms)
+            self._value_ends = sorted(v.end for v in values)
             for g in groups:
                 rec = self._result(g, s, s_start, ms, named, state, timepoints, effects, source, sentence_ev, trace)
                 if rec:
                     records.append(rec)
+                    named_arms = [a.name for a in rec.arms if a.name and not a.name.startswith("not receiving")]
+                    if len(named_arms) >= 2:  # "(50.0% with D-Rd vs 35.3% with Rd) and pneumonia (13.7% vs 7.9%)"
+                        state.randomised_arms = list(dict.fromkeys(named_arms))[:4]
 
         # The reader remembers the randomisation and the trial for the sentences that follow.
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
@@ -490,7 +494,8 @@ class Extractor:
             if window_after:
                 out.append((window_after[0][0], "arm:after-value"))
                 continue
-            prv = s_start + (vals[i - 1].end if i > 0 else 0)
+            # the before-window starts after the previous value of the sentence, whichever group it is in
+            prv = s_start + max((e for e in self._value_ends if e <= v.start), default=0)
             window_before = self.arm_phrases(self._text, ms, prv, s_start + v.start)
             if window_before and not from_to:
                 out.append((window_before[-1][0], "arm:before-value"))

@@ -23,7 +23,9 @@ from trial_curate.models import Block, CleanDocument
 MAX_CHARS = 10_000_000  # longer bodies are cut here (bounded time and memory)
 BLOCK_SEP = "\n\n"
 
-_CITATION_START = re.compile(r"^\s*(?:\[?\d{1,3}[.)\]]\s*|\d{1,3}\s+)?(?:[A-Z][\w'’\-]+,?\s+(?:[A-Z]{1,3}\b|[A-Z]\.)|[A-Z\[\"“])")
+# "Attal M, ..." or a numbered entry ("1. Attal M", "[3] Attal M", "2. Updated analysis of ...");
+# a plain paragraph that merely starts with a capital is never one, whatever numbers it holds.
+_CITATION_START = re.compile(r"^\s*(?:(?:\[?\d{1,3}[.)\]]\s*|\d{1,3}\s+)(?:[A-Z\[\"“])|[A-Z][\w'’\-]+,?\s+(?:[A-Z]{1,3}\b|[A-Z]\.))")
 _CITATION_BODY = re.compile(r"\b(?:19|20)\d\d\b.*?(?:\d+\s*(?:\(\d+\))?\s*[:;]\s*[e\d]|\bdoi\b|pubmed|\bet al\b|\bpp?\.\s*\d|\bvol\.|https?://)|(?:\bdoi\b|\bet al\b).*?\b(?:19|20)\d\d\b", re.I)
 _SCRIPT_STYLE = re.compile(r"<(script|style|noscript|template|svg)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|h[1-6]|tr|td|th|section|article|blockquote|pre|ul|ol|table|dd|dt)\b[^>]*>", re.I)

@@ -231,3 +231,13 @@ def test_clean_error_messages_are_one_line():
         with pytest.raises(CleanError) as err:
             clean(body, source="s")
         assert "\n" not in str(err.value)
+
+
+def test_a_results_paragraph_with_years_and_semicolons_is_not_a_citation():
+    from extractors.clean import looks_like_citation
+
+    para = ("Before 2018, first-generation inhibitors were standard. Median PFS was 18.9 months vs 10.2 months "
+            "(HR 0.46; 95% CI 0.37-0.57; P<0.001).")
+    assert not looks_like_citation(para)
+    assert looks_like_citation("Attal M, Lauwers-Cances V, Marit G, et al. Lenalidomide maintenance. N Engl J Med. 2012;366:1782-91.")
+    assert looks_like_citation("3. Soria JC, Ohe Y, et al. Osimertinib in untreated EGFR-mutated NSCLC. N Engl J Med. 2018;378:113-125.")

@@ -93,7 +93,11 @@ class SiteServer:
                     except (BrokenPipeError, ConnectionResetError):
                         pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address) -> None:  # clients that hang up: not news
+                pass
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
@@ -139,3 +143,19 @@ def site():
     finally:
         server.close()
 
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory):
+    """A throwaway Prefect API for the whole test session (entering it takes ~10 s: once only).
+
+    Use it only in tests marked @pytest.mark.prefect; test plain functions without Prefect.
+    """
+    import os
+
+    os.environ.setdefault("PREFECT_HOME", str(tmp_path_factory.mktemp("prefect-home")))
+    import flows  # noqa: F401 - Prefect environment defaults before Prefect is imported
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

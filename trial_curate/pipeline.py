@@ -222,6 +222,43 @@ def enqueue_step(queue, page: FetchedPage, doc: CleanDocument, records: list[Dra
     )
 
 
+@dataclass
+class Extracted:
+    """clean + extract of one snapshot: the document and drafts, or the stage that failed."""
+
+    location: str
+    sha256: str
+    doc: CleanDocument | None = None
+    records: list[DraftRecord] = field(default_factory=list)
+    stage: Stage | None = None
+    message: str | None = None
+
+
+def clean_extract_many(pages: list[FetchedPage], store: SnapshotStore) -> list[Extracted]:
+    """clean_extract_step over a batch of pages; failures are values, one per page."""
+    out = []
+    for page in pages:
+        try:
+            doc, records = clean_extract_step(page.source.location, page.snapshot, store)
+            out.append(Extracted(page.source.location, page.snapshot.sha256, doc, records))
+        except StageFailed as e:
+            out.append(Extracted(page.source.location, page.snapshot.sha256, stage=e.stage, message=e.message))
+    return out
+
+
+def enqueue_many(queue, pages: list[FetchedPage], extracted: list[Extracted], store: SnapshotStore,
+                 rules: str) -> list[SourceOutcome]:
+    """enqueue_step for each page of a batch, given its clean + extract result."""
+    outcomes = []
+    for page, ex in zip(pages, extracted, strict=True):
+        if ex.doc is None:
+            outcomes.append(_failed(ex.location, ex.stage or "clean", ex.message or "failed",
+                                    started=page.started, sha=ex.sha256))
+        else:
+            outcomes.append(enqueue_step(queue, page, ex.doc, ex.records, store, rules))
+    return outcomes
+
+
 def finish_page(page: FetchedPage, queue, store: SnapshotStore, rules: str, *, force: bool = False) -> SourceOutcome:
     """Clean + extract + enqueue a fetched page that needs it."""
     if page.outcome is not None:

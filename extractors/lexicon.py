@@ -7,7 +7,6 @@ turns them into spaCy EntityRuler patterns (labels DRUG, REGIMEN, ARM, ENDPOINT,
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -36,7 +35,6 @@ class Lexicon:
     name_patterns: list[dict]  # regular expressions for unknown trials and regimens
     not_trials: set[str]
     grammar: dict = field(default_factory=dict)
-    version: str = ""
 
     # ------------------------------------------------------------------ lookups
     def trial_groups(self) -> dict[str, str]:
@@ -90,17 +88,6 @@ def _read_toml(name: str) -> dict:
         return tomllib.load(fh)
 
 
-def rules_version() -> str:
-    """Hash of every pattern file and extractor module: changes when the rules change."""
-    h = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in sorted([*PATTERNS_DIR.iterdir(), *here.glob("*.py")]):
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     drugs = _read_toml("drugs.toml")["drugs"]
@@ -127,5 +114,4 @@ def load_lexicon() -> Lexicon:
         name_patterns=name_patterns,
         not_trials=not_trials,
         grammar=grammar,
-        version=rules_version(),
     )

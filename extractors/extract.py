@@ -357,7 +357,6 @@ class Extractor:
 
         open_groups: dict[tuple, Group] = {}
         groups: list[Group] = []
-        last_end: dict[tuple, int] = {}
         for v in values:
             ep = endpoint_for(v)
             if ep is None:
@@ -467,7 +466,6 @@ class Extractor:
 
     def _arms_for(self, g: Group, vals: list[Value], s: str, s_start: int, ms: list[Mention],
                   state: ReaderState, rules: list[str]) -> list[tuple[str | None, str | None]]:
-        text_end = s_start + len(s)
         k = len(vals)
         # "X and Y months in the A and B groups, respectively"
         resp = RESPECTIVELY_RE.search(s, vals[-1].end)
@@ -565,11 +563,6 @@ class Extractor:
         for r in records:
             r.snapshot_sha256 = doc.snapshot_sha256
         return records, traces
-
-
-def g_unit(g: Group) -> str | None:
-    units = [v.unit for v in g.values if v.unit]
-    return units[-1] if units else None
 
 
 @lru_cache(maxsize=1)

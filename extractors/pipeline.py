@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, filter_spans
 
 from extractors.lexicon import Lexicon, load_lexicon

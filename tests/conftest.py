@@ -48,6 +48,7 @@ class SiteServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
 
             def log_message(self, *args) -> None:  # keep test output quiet
                 pass

@@ -58,6 +58,7 @@ def calls(monkeypatch):
     c = Calls()
     monkeypatch.setattr(pipeline, "_clean", stand_in_clean(c))
     monkeypatch.setattr(pipeline, "_extract", stand_in_extract(c))
+    monkeypatch.setattr(pipeline, "_extract_many", lambda docs: [pipeline._extract(d) for d in docs])
     monkeypatch.setattr(pipeline, "rules_version", lambda: "rules-1")  # extractors/ may be edited meanwhile
     return c
 

@@ -244,6 +244,7 @@ class Fetcher:
             with self.client.stream("GET", url, headers=headers) as r:
                 final = str(r.url)
                 if r.status_code == 304:
+                    r.read()  # (empty) lets the connection be reused
                     return Fetched(location=url, not_modified=True, url=final, status=304,
                                    etag=r.headers.get("etag"), last_modified=r.headers.get("last-modified"))
                 if r.status_code >= 500:

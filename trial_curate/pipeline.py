@@ -115,6 +115,12 @@ def _extract(doc: CleanDocument) -> list[DraftRecord]:
     return extract(doc)
 
 
+def _extract_many(docs: list[CleanDocument]) -> list[list[DraftRecord]]:
+    from extractors.extract import extract_many
+
+    return list(extract_many(docs))
+
+
 def open_queue(database_url: str):
     """The review queue the pipeline feeds."""
     from trial_curate.queue import ReviewQueue
@@ -129,6 +135,10 @@ def _failed(source: str, stage: Stage, message: str, *, transient: bool = False,
         error=FetchError(source=source, stage=stage, message=message),
         seconds=time.perf_counter() - started if started else 0.0,
     )
+
+
+def _same_version(a: Snapshot | None, b: Snapshot) -> bool:
+    return a is not None and (a.sha256, a.etag, a.last_modified) == (b.sha256, b.etag, b.last_modified)
 
 
 def fetch_step(source: Source, store: SnapshotStore, fetcher: Fetcher, rules: str) -> FetchedPage:
@@ -161,29 +171,39 @@ def fetch_step(source: Source, store: SnapshotStore, fetcher: Fetcher, rules: st
         except OSError as e:
             page.outcome = _failed(source.location, "fetch", f"could not store the snapshot ({e})", started=page.started)
             return page
-        with store.source_lock(source.location):
-            store.record_fetch(source.location, page.snapshot)
+        if not _same_version(latest, page.snapshot):
+            with store.source_lock(source.location):
+                store.record_fetch(source.location, page.snapshot)
     if entry and entry.processed_sha256 == page.snapshot.sha256 and entry.rules_version == rules:
         page.outcome = SourceOutcome(source=source.location, status="unchanged", snapshot_sha256=page.snapshot.sha256,
                                      seconds=time.perf_counter() - page.started)
     return page
 
 
-def clean_extract_step(location: str, snapshot: Snapshot, store: SnapshotStore) -> tuple[CleanDocument, list[DraftRecord]]:
-    """Clean the stored body and extract draft records; raises StageFailed(stage, message)."""
+def clean_step(location: str, snapshot: Snapshot, store: SnapshotStore) -> CleanDocument:
+    """The clean document of a stored snapshot; raises StageFailed("decode" | "clean", message)."""
     try:
         body = store.body(snapshot.sha256)
     except OSError as e:
         raise StageFailed("decode", f"snapshot {snapshot.sha256[:12]} unreadable ({e})") from None
     try:
-        doc = _clean(body, source=location, content_type=snapshot.content_type, snapshot_sha256=snapshot.sha256)
+        return _clean(body, source=location, content_type=snapshot.content_type, snapshot_sha256=snapshot.sha256)
     except Exception as e:  # noqa: BLE001 - any cleaner failure is this page's failure
         raise StageFailed("clean", str(e) or e.__class__.__name__) from None
+
+
+def extract_step(doc: CleanDocument) -> list[DraftRecord]:
+    """Draft records of one document; raises StageFailed("extract", message)."""
     try:
-        records = _extract(doc)
+        return _extract(doc)
     except Exception as e:  # noqa: BLE001
         raise StageFailed("extract", f"{e.__class__.__name__}: {e}") from None
-    return doc, records
+
+
+def clean_extract_step(location: str, snapshot: Snapshot, store: SnapshotStore) -> tuple[CleanDocument, list[DraftRecord]]:
+    """Clean the stored body and extract draft records; raises StageFailed(stage, message)."""
+    doc = clean_step(location, snapshot, store)
+    return doc, extract_step(doc)
 
 
 def _label(trial: str | None, endpoint: str | None) -> tuple[str, str]:
@@ -235,14 +255,25 @@ class Extracted:
 
 
 def clean_extract_many(pages: list[FetchedPage], store: SnapshotStore) -> list[Extracted]:
-    """clean_extract_step over a batch of pages; failures are values, one per page."""
+    """clean + extract over a batch of pages (extraction batched through spaCy's pipe);
+    failures are values, one per page."""
     out = []
     for page in pages:
+        location, sha = page.source.location, page.snapshot.sha256
         try:
-            doc, records = clean_extract_step(page.source.location, page.snapshot, store)
-            out.append(Extracted(page.source.location, page.snapshot.sha256, doc, records))
+            out.append(Extracted(location, sha, clean_step(location, page.snapshot, store)))
         except StageFailed as e:
-            out.append(Extracted(page.source.location, page.snapshot.sha256, stage=e.stage, message=e.message))
+            out.append(Extracted(location, sha, stage=e.stage, message=e.message))
+    cleaned = [ex for ex in out if ex.doc is not None]
+    try:
+        for ex, records in zip(cleaned, _extract_many([ex.doc for ex in cleaned]), strict=True):
+            ex.records = records
+    except Exception:  # noqa: BLE001 - find the page that breaks extraction, one by one
+        for ex in cleaned:
+            try:
+                ex.records = extract_step(ex.doc)
+            except StageFailed as e:
+                ex.doc, ex.stage, ex.message = None, e.stage, e.message
     return out
 
 
@@ -303,27 +334,34 @@ def expand_sources(sources: Iterable[Source], fetcher: Fetcher) -> tuple[list[So
 
 
 def run(sources: Iterable[Source], settings: Settings, queue=None, *, policy: FetchPolicy | None = None,
-        workers: int = 4, progress: Progress | None = None) -> "RunSummary":
-    """Ingest sources without Prefect: expand, then process pages on a few threads."""
+        workers: int = 4, batch_size: int = 25, progress: Progress | None = None) -> "RunSummary":
+    """Ingest sources without Prefect: expand; fetch on a few threads; clean + extract + enqueue
+    in batches (the same steps, batched the same way, as the Prefect flow)."""
     started = utcnow()
     store = SnapshotStore(settings.raw_dir)
     store.sweep_temp()
     queue = queue if queue is not None else open_queue(settings.database_url)
     rules = rules_version()
+    outcomes: list[SourceOutcome] = []
+
+    def done(new: list[SourceOutcome]) -> None:
+        outcomes.extend(new)
+        for o in new if progress else []:
+            progress(o)
+
     with Fetcher(policy) as fetcher:
-        pages, outcomes = expand_sources(sources, fetcher)
-        for o in outcomes:
-            if progress:
-                progress(o)
-
-        def one(source: Source) -> SourceOutcome:
-            outcome = process_source(source, settings, queue, fetcher=fetcher, store=store, rules=rules)
-            if progress:
-                progress(outcome)
-            return outcome
-
+        pages, failures = expand_sources(sources, fetcher)
+        done(failures)
+        todo = []
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            outcomes += list(pool.map(one, pages))
+            for fetched in pool.map(lambda page: fetch_step(page, store, fetcher, rules), pages):
+                if fetched.outcome is None:
+                    todo.append(fetched)
+                else:
+                    done([fetched.outcome])
+    for i in range(0, len(todo), max(1, batch_size)):
+        batch = todo[i : i + batch_size]
+        done(enqueue_many(queue, batch, clean_extract_many(batch, store), store, rules))
     return summarize(outcomes, started=started)
 
 

@@ -152,7 +152,8 @@ class SnapshotStore:
         """Remember `snapshot` as the source's latest (writes nothing if nothing changed)."""
         entry = self.entry(source) or SourceEntry(source=source)
         old = entry.latest
-        if old and (old.sha256, old.etag, old.last_modified) == (snapshot.sha256, snapshot.etag, snapshot.last_modified):
+        if old is not None and (old.sha256, old.etag, old.last_modified) == (snapshot.sha256, snapshot.etag,
+                                                                             snapshot.last_modified):
             return
         entry.latest = snapshot
         self._save(entry)

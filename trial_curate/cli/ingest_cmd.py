@@ -75,7 +75,8 @@ def register(app: typer.Typer) -> None:
             from trial_curate.fetch import FetchPolicy
 
             policy = FetchPolicy() if min_interval is None else FetchPolicy(min_interval=min_interval)
-            summary = pipeline.run(wanted, conf, policy=policy, workers=workers, progress=_progress(quiet))
+            summary = pipeline.run(wanted, conf, policy=policy, workers=workers, batch_size=batch_size,
+                                   progress=_progress(quiet))
         else:
             if not verbose:
                 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

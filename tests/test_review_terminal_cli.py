@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.machinery
 import json
 import sys
-import types
 
 import pytest
 import typer
@@ -68,19 +66,11 @@ def test_review_terminal_command(app, db):
     assert {d.curator for r in q.list(source=SOURCE) for d in q.history(r.id)} == {"ann"}
 
 
-def test_review_without_web_app_says_so(app, db, monkeypatch):
-    monkeypatch.setitem(sys.modules, "trial_curate.web", None)  # as if the module did not exist
-    res = runner.invoke(app, ["review", "--db", db])
-    assert res.exit_code == 1
-    assert "web review app is not available yet" in res.output and "--terminal" in res.output
+def test_review_serves_the_web_app(app, db, monkeypatch):
+    from trial_curate import web
 
-
-def test_review_serves_the_web_app_when_present(app, db, monkeypatch):
     calls = []
-    web = types.ModuleType("trial_curate.web")
-    web.__spec__ = importlib.machinery.ModuleSpec("trial_curate.web", None)
-    web.serve = lambda settings, host, port: calls.append((settings.database_url, host, port))
-    monkeypatch.setitem(sys.modules, "trial_curate.web", web)
+    monkeypatch.setattr(web, "serve", lambda settings, host, port: calls.append((settings.database_url, host, port)))
     res = runner.invoke(app, ["review", "--db", db, "--port", "8123"])
     assert res.exit_code == 0, res.output
     assert calls == [(db, "127.0.0.1", 8123)]

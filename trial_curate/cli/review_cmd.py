@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -101,9 +100,6 @@ def register(app: typer.Typer) -> None:
             queue = _queue(db)
             review_terminal(queue, curator or _default_curator(), source=source, trial=trial, endpoint=endpoint)
             return
-        if importlib.util.find_spec("trial_curate.web") is None:
-            err("The web review app is not available yet; use `curate review --terminal` to review in the terminal.")
-            raise typer.Exit(1)
         from trial_curate import web
 
         web.serve(config, host, port)

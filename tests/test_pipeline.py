@@ -91,8 +91,8 @@ def test_new_unchanged_edited_removed_pages(site, settings, queue, calls):
     first = run(urls, settings, queue)
     assert statuses(first) == {"a.html": "new", "b.html": "new"}
     assert first.records == 3 and first.exit_code == 0
-    assert first.per_trial_endpoint == {("ALPHA-1", "(no endpoint)"): 1, ("BETA-2", "(no endpoint)"): 1,
-                                        ("GAMMA-3", "(no endpoint)"): 1}
+    assert first.per_trial_endpoint == {("ALPHA-1", "(other facts)"): 1, ("BETA-2", "(other facts)"): 1,
+                                        ("GAMMA-3", "(other facts)"): 1}
     assert (calls.clean, calls.extract) == (2, 2)
 
     second = run(urls, settings, queue)

@@ -207,7 +207,7 @@ def clean_extract_step(location: str, snapshot: Snapshot, store: SnapshotStore) 
 
 
 def _label(trial: str | None, endpoint: str | None) -> tuple[str, str]:
-    return trial or "(no trial)", endpoint or "(no endpoint)"
+    return trial or "(no trial)", endpoint or "(other facts)"  # trial names, sample sizes, follow-up
 
 
 def enqueue_step(queue, page: FetchedPage, doc: CleanDocument, records: list[DraftRecord], store: SnapshotStore,

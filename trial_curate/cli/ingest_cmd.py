@@ -127,10 +127,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the ingest flow on each source's cron schedule (Prefect serve; Ctrl-C stops)."""
         wanted = _sources(list(sources or []))
-        from flows.serve import serve_sources
-
-        try:
-            serve_sources(wanted, settings(db=db, raw_dir=raw_dir), min_interval=min_interval)
-        except ValueError as e:
-            err(f"error: {e}")
+        if not any(s.schedule for s in wanted):
+            err('error: no source has a schedule; add schedule = "0 6 * * *" (cron) to the sources to serve')
             raise typer.Exit(2)
+        from flows import local_server
+
+        err("Starting a local Prefect server (the scheduler needs one; PREFECT_API_URL skips this) ...")
+        with local_server() as url:
+            err(f"Prefect API at {url}")
+            from flows.serve import serve_sources
+
+            serve_sources(wanted, settings(db=db, raw_dir=raw_dir), min_interval=min_interval)

@@ -16,6 +16,7 @@ besides the fixtures at the bottom.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -160,3 +161,59 @@ def prefect_harness(tmp_path_factory):
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+# --------------------------------------------------------------------------- pipeline stand-ins
+# Trivial clean / extract for pipeline and flow tests: they test the pipeline, not the rules.
+
+TRIAL = re.compile(r"\b[A-Z]+-\d+\b")
+
+
+class Calls:
+    """How often the stand-ins ran (to check that unchanged pages skip clean + extract)."""
+
+    def __init__(self):
+        self.clean = 0
+        self.extract = 0
+
+
+def stand_in_clean(calls):
+    from trial_curate.models import CleanDocument
+
+    def clean(body, *, source, content_type=None, snapshot_sha256=None):
+        calls.clean += 1
+        text = re.sub(r"<[^>]+>", " ", body.decode("utf-8"))
+        if "CLEAN-FAILS" in text:
+            raise ValueError("no main text found")
+        return CleanDocument(source=source, snapshot_sha256=snapshot_sha256, text=" ".join(text.split()))
+    return clean
+
+
+def stand_in_extract(calls):
+    """A trial record per code like ABC-12 in the text; fails on EXTRACT-FAILS."""
+    from trial_curate.models import DraftRecord, Evidence
+
+    def extract(doc):
+        calls.extract += 1
+        if "EXTRACT-FAILS" in doc.text:
+            raise RuntimeError("rule crashed")
+        return [
+            DraftRecord(source=doc.source, kind="trial", trial=m.group(), snapshot_sha256=doc.snapshot_sha256,
+                        evidence=Evidence(text=m.group(), start=m.start(), end=m.end()))
+            for m in TRIAL.finditer(doc.text)
+        ]
+    return extract
+
+
+@pytest.fixture
+def stand_ins(monkeypatch):
+    """Patch trial_curate.pipeline's clean / extract with the stand-ins and pin the rules version
+    (extractors/ may be edited while tests run); returns the Calls counter."""
+    from trial_curate import pipeline
+
+    c = Calls()
+    monkeypatch.setattr(pipeline, "_clean", stand_in_clean(c))
+    monkeypatch.setattr(pipeline, "_extract", stand_in_extract(c))
+    monkeypatch.setattr(pipeline, "_extract_many", lambda docs: [pipeline._extract(d) for d in docs])
+    monkeypatch.setattr(pipeline, "rules_version", lambda: "rules-1")
+    return c

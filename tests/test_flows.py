@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from conftest import article
-from test_pipeline import Calls, stand_in_clean, stand_in_extract
 
 from trial_curate import pipeline
 from trial_curate.models import Source
@@ -18,13 +17,8 @@ pytestmark = pytest.mark.prefect
 
 
 @pytest.fixture
-def calls(monkeypatch):
-    c = Calls()
-    monkeypatch.setattr(pipeline, "_clean", stand_in_clean(c))
-    monkeypatch.setattr(pipeline, "_extract", stand_in_extract(c))
-    monkeypatch.setattr(pipeline, "_extract_many", lambda docs: [pipeline._extract(d) for d in docs])
-    monkeypatch.setattr(pipeline, "rules_version", lambda: "rules-1")  # extractors/ may be edited meanwhile
-    return c
+def calls(stand_ins):
+    return stand_ins
 
 
 def by_name(summary):

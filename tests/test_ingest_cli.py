@@ -1,12 +1,11 @@
 """`curate ingest --no-prefect`, `curate sources check`, `curate reextract` through the CLI
-(plain pipeline with the stand-in clean/extract of test_pipeline; Prefect is not imported)."""
+(plain pipeline with the stand-in clean/extract from conftest; Prefect is not imported)."""
 
 from __future__ import annotations
 
 
 import pytest
 from conftest import article
-from test_pipeline import Calls, stand_in_clean, stand_in_extract
 from typer.testing import CliRunner
 
 from trial_curate import pipeline
@@ -14,12 +13,7 @@ from trial_curate.cli import app
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    c = Calls()
-    monkeypatch.setattr(pipeline, "_clean", stand_in_clean(c))
-    monkeypatch.setattr(pipeline, "_extract", stand_in_extract(c))
-    monkeypatch.setattr(pipeline, "_extract_many", lambda docs: [pipeline._extract(d) for d in docs])
-    monkeypatch.setattr(pipeline, "rules_version", lambda: "rules-1")
+def workspace(tmp_path, monkeypatch, stand_ins):
     monkeypatch.chdir(tmp_path)
     for var in ("CURATE_DATABASE_URL", "CURATE_RAW_DIR", "CURATE_CURATED_DIR"):
         monkeypatch.delenv(var, raising=False)

@@ -8,59 +8,23 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import re
 
 import pytest
 from conftest import article
 
 from trial_curate import pipeline
 from trial_curate.fetch import Fetcher, FetchPolicy
-from trial_curate.models import CleanDocument, DraftRecord, Evidence, Source
+from trial_curate.models import Source
 from trial_curate.queue import ReviewQueue
 from trial_curate.settings import Settings
 from trial_curate.snapshots import SnapshotStore
 
 FAST = FetchPolicy(timeout=2.0, attempts=2, backoff=0.01, min_interval=0.0)
-TRIAL = re.compile(r"\b[A-Z]+-\d+\b")
-
-
-class Calls:
-    def __init__(self):
-        self.clean = 0
-        self.extract = 0
-
-
-def stand_in_clean(calls):
-    def clean(body, *, source, content_type=None, snapshot_sha256=None):
-        calls.clean += 1
-        text = re.sub(r"<[^>]+>", " ", body.decode("utf-8"))
-        if "CLEAN-FAILS" in text:
-            raise ValueError("no main text found")
-        return CleanDocument(source=source, snapshot_sha256=snapshot_sha256, text=" ".join(text.split()))
-    return clean
-
-
-def stand_in_extract(calls):
-    def extract(doc):
-        calls.extract += 1
-        if "EXTRACT-FAILS" in doc.text:
-            raise RuntimeError("rule crashed")
-        return [
-            DraftRecord(source=doc.source, kind="trial", trial=m.group(), snapshot_sha256=doc.snapshot_sha256,
-                        evidence=Evidence(text=m.group(), start=m.start(), end=m.end()))
-            for m in TRIAL.finditer(doc.text)
-        ]
-    return extract
 
 
 @pytest.fixture
-def calls(monkeypatch):
-    c = Calls()
-    monkeypatch.setattr(pipeline, "_clean", stand_in_clean(c))
-    monkeypatch.setattr(pipeline, "_extract", stand_in_extract(c))
-    monkeypatch.setattr(pipeline, "_extract_many", lambda docs: [pipeline._extract(d) for d in docs])
-    monkeypatch.setattr(pipeline, "rules_version", lambda: "rules-1")  # extractors/ may be edited meanwhile
-    return c
+def calls(stand_ins):
+    return stand_ins
 
 
 @pytest.fixture
@@ -168,12 +132,11 @@ def test_queue_failure_is_retried_next_run(site, settings, queue, calls, monkeyp
     def broken(*a, **k):
         raise RuntimeError("database is locked")
 
+    real_enqueue = queue.enqueue
     monkeypatch.setattr(queue, "enqueue", broken)
     first = run([site.url("/a.html")], settings, queue)
     assert first.failed[0].error.stage == "queue"
-    monkeypatch.undo()
-    monkeypatch.setattr(pipeline, "_clean", stand_in_clean(calls))
-    monkeypatch.setattr(pipeline, "_extract", stand_in_extract(calls))
+    monkeypatch.setattr(queue, "enqueue", real_enqueue)
     assert statuses(run([site.url("/a.html")], settings, queue)) == {"a.html": "new"}
 
 
@@ -183,13 +146,12 @@ def test_crash_after_enqueue_leaves_no_duplicate(site, settings, queue, calls, m
     def killed(*a, **k):
         raise KeyboardInterrupt  # the process dies between enqueue and marking the snapshot processed
 
+    real_mark = SnapshotStore.mark_processed
     monkeypatch.setattr(SnapshotStore, "mark_processed", killed)
     with pytest.raises(KeyboardInterrupt):
         pipeline.process_source(Source(location=site.url("/a.html")), settings, queue, rules="r",
                                          fetcher=Fetcher(FAST))
-    monkeypatch.undo()
-    monkeypatch.setattr(pipeline, "_clean", stand_in_clean(calls))
-    monkeypatch.setattr(pipeline, "_extract", stand_in_extract(calls))
+    monkeypatch.setattr(SnapshotStore, "mark_processed", real_mark)
     outcome = pipeline.process_source(Source(location=site.url("/a.html")), settings, queue, rules="r",
                                          fetcher=Fetcher(FAST))
     assert outcome.status == "new" and outcome.queue == {"new": 0, "changed": 0, "unchanged": 2, "gone": 0}

@@ -159,8 +159,15 @@ def test_crash_after_enqueue_leaves_no_duplicate(site, settings, queue, calls, m
 
 
 def _run_in_process(urls, settings):
+    """A separate process (spawned, so it shares no threads with this one) with the same stand-ins."""
+    from conftest import Calls, stand_in_clean, stand_in_extract
+
     from trial_curate.queue import ReviewQueue as Q
 
+    c = Calls()
+    pipeline._clean, pipeline._extract = stand_in_clean(c), stand_in_extract(c)
+    pipeline._extract_many = lambda docs: [pipeline._extract(d) for d in docs]
+    pipeline.rules_version = lambda: "rules-1"
     with Q(settings.database_url) as q:
         run(urls, settings, q)
 
@@ -170,7 +177,8 @@ def test_two_runs_at_once_do_not_corrupt_or_duplicate(site, settings, queue, cal
         site.page(f"/p{i}.html", article(f"P{i}", f"TRIAL-{i} and SHARED-1"))
     (tmp_path / "local.html").write_text(article("L", "LOCAL-7"))
     urls = [site.url(f"/p{i}.html") for i in range(12)] + [str(tmp_path / "local.html")]
-    ctx = multiprocessing.get_context("fork")  # the children inherit the stand-ins
+    # spawn, not fork: forking a test process that already runs threads (Prefect, web servers) is unsafe
+    ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_run_in_process, args=(urls, settings)) for _ in range(2)]
     for p in procs:
         p.start()

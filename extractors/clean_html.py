@@ -500,7 +500,7 @@ def emit_blocks(page: Page, roots: list[int]) -> list[RawBlock]:
 
 def _emit_one(page: Page, root, em: _Emitter) -> None:
     kinds: list[tuple[str, int | None]] = [("paragraph", None)]
-    index, scores = page.index, page.scores
+    index = page.index
     stack: list = [root]
     while stack:
         node = stack.pop()

@@ -111,15 +111,10 @@ class Extractor:
                 self.alias_index[self._norm(a)] = t.name
             if t.group:
                 self.group_of[t.name] = t.group
-        self.not_trials = {w.upper() for w in lx.not_trials}
-        self.not_trials |= {r.upper() for r in lx.regimens}
-        for code, phrases in lx.endpoints.items():
-            self.not_trials |= {p.upper() for p in phrases if p.isupper()}
+        # a regimen or drug name next to "study" ("the KRd study") is not a trial name either
+        self.not_trials = lx.excluded_names | {r.upper() for r in lx.regimens}
         for names in lx.drugs.values():
             self.not_trials |= {n.upper() for n in names}
-        self.not_regimens = {"HR", "CI", "OR", "RR", "NCT", "US", "UK", "EU", "MD", "PHD", "CEO", "IV", "II", "III", "VI"}
-        for phrases in lx.endpoints.values():
-            self.not_regimens |= {p.upper() for p in phrases}
         r = lx.grammar["randomisation"]["cues"]
         self.randomisation_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(r, key=len, reverse=True)) + r")\b", re.I)
         ns = lx.grammar["attribution"]["new_study"]
@@ -164,10 +159,8 @@ class Extractor:
                 rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
                 out.append(Mention(label, ent.start_char, ent.end_char, ent.text, canon, rule))
             elif ent.label_ == "REGIMEN" and ent.ent_id_.startswith("arm:"):
-                # an unknown regimen abbreviation ("D-Rd"): not an endpoint, trial or common abbreviation
+                # a regimen found by its shape ("D-Rd"); name_patterns already dropped common abbreviations
                 known = ent.text in self.lexicon.regimens
-                if not known and (ent.text.upper() in self.not_trials or ent.text.upper() in self.not_regimens):
-                    continue
                 out.append(Mention("REGIMEN", ent.start_char, ent.end_char, ent.text, ent.text,
                                    "arm:regimen" if known else ent.ent_id_))
             else:
@@ -240,10 +233,7 @@ class Extractor:
         sentence_ev = Evidence(text=s, start=s_start, end=s_end)
 
         def trial_at(pos: int) -> str | None:
-            before = [m for m in named if m.end <= s_start + pos]
-            if before:
-                return before[-1].canon
-            return state.trial if not named else named[0].canon
+            return self._trial_before(s_start + pos, named, state)
 
         # Most sentences hold no digit: they only update what the reader remembers.
         has_numbers = bool(DIGIT_RE.search(s)) or bool(N.word_number_re.search(s))
@@ -282,9 +272,10 @@ class Extractor:
         values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms)
-            self._value_ends = sorted(v.end for v in values)
+            value_ends = sorted(v.end for v in values)
             for g in groups:
-                rec = self._result(g, s, s_start, ms, named, state, timepoints, effects, source, sentence_ev, trace)
+                rec = self._result(g, text, s_start, s_end, value_ends, ms, named, state, timepoints, effects, source,
+                                   sentence_ev, trace)
                 if rec:
                     records.append(rec)
                     named_arms = [a.name for a in rec.arms if a.name and not a.name.startswith("not receiving")]
@@ -387,8 +378,15 @@ class Extractor:
             return True
         return unit in allowed
 
-    def _result(self, g: Group, s: str, s_start: int, ms: list[Mention], named: list[Mention], state: ReaderState,
-                timepoints: list[Found], effects: list[Found], source: str, sentence_ev: Evidence, trace: Trace) -> DraftRecord | None:
+    def _result(self, g: Group, text: str, s_start: int, s_end: int, value_ends: list[int], ms: list[Mention],
+                named: list[Mention], state: ReaderState, timepoints: list[Found], effects: list[Found], source: str,
+                sentence_ev: Evidence, trace: Trace) -> DraftRecord | None:
+        """One comparison group -> a result record (None when it has no usable values or arms).
+
+        `text` is the document text; `s_start:s_end` the sentence; `value_ends` the ends of every
+        value in the sentence (relative to it), which bound the windows arms are looked for in.
+        """
+        s = text[s_start:s_end]
         rules = ["endpoint:phrase"]
         # Units: bare numbers take the unit of the values they are compared with.
         count_hint = self.lexicon.endpoint_units.get(g.endpoint.canon) == "count"
@@ -423,13 +421,13 @@ class Extractor:
             return None
 
         # Arms.
-        arms = self._arms_for(g, vals, s, s_start, ms, state, rules)
+        arms = self._arms_for(g, vals, text, s_start, s_end, value_ends, ms, state, rules)
         if len(vals) == 1 and arms[0][0] is None:
             return None
 
-        trial = self._trial_for(vals, s, s_start, named, state)
-        if trial and "trial:in-window" not in rules:
-            rules.append("trial:sentence" if any(m.canon == trial for m in named) else "trial:carried-forward")
+        trial, trial_rule = self._trial_for(vals, text, s_start, named, state)
+        if trial:
+            rules.append(trial_rule)
 
         measure = {"months": "median", "years": "median", "weeks": "median", "%": "rate", "count": "count"}[unit]
         timepoint = None
@@ -464,15 +462,16 @@ class Extractor:
                            arms=arm_models, timepoint=timepoint, subgroup=subgroup, effect=effect,
                            evidence=sentence_ev, rules=rules)
 
-    def _arms_for(self, g: Group, vals: list[Value], s: str, s_start: int, ms: list[Mention],
-                  state: ReaderState, rules: list[str]) -> list[tuple[str | None, str | None]]:
+    def _arms_for(self, g: Group, vals: list[Value], text: str, s_start: int, s_end: int, value_ends: list[int],
+                  ms: list[Mention], state: ReaderState, rules: list[str]) -> list[tuple[str | None, str | None]]:
+        s = text[s_start:s_end]
         k = len(vals)
         # "X and Y months in the A and B groups, respectively"
         resp = RESPECTIVELY_RE.search(s, vals[-1].end)
         if resp and k >= 2:
-            lst = self.arm_phrases(self._text, ms, s_start + vals[-1].end, s_start + resp.start(), join=False)
+            lst = self.arm_phrases(text, ms, s_start + vals[-1].end, s_start + resp.start(), join=False)
             if len(lst) != k:
-                lst = self.arm_phrases(self._text, ms, s_start, s_start + vals[0].start, join=False)[-k:]
+                lst = self.arm_phrases(text, ms, s_start, s_start + vals[0].start, join=False)[-k:]
             if len(lst) == k:
                 rules.append("arm:respectively")
                 return [(a[0], "arm:respectively") for a in lst]
@@ -482,7 +481,7 @@ class Extractor:
         out: list[tuple[str | None, str | None]] = []
         for i, v in enumerate(vals):
             nxt = s_start + (vals[i + 1].start if i + 1 < k else len(s))
-            window_after = self.arm_phrases(self._text, ms, s_start + v.end, nxt)
+            window_after = self.arm_phrases(text, ms, s_start + v.end, nxt)
             # stop at the first comparison word: what follows belongs to the next value
             cmp_m = COMPARE_RE.search(s, v.end, nxt - s_start)
             limit = s_start + cmp_m.start() if cmp_m else nxt
@@ -493,8 +492,8 @@ class Extractor:
                 out.append((window_after[0][0], "arm:after-value"))
                 continue
             # the before-window starts after the previous value of the sentence, whichever group it is in
-            prv = s_start + max((e for e in self._value_ends if e <= v.start), default=0)
-            window_before = self.arm_phrases(self._text, ms, prv, s_start + v.start)
+            prv = s_start + max((e for e in value_ends if e <= v.start), default=0)
+            window_before = self.arm_phrases(text, ms, prv, s_start + v.start)
             if window_before and not from_to:
                 out.append((window_before[-1][0], "arm:before-value"))
                 continue
@@ -503,7 +502,7 @@ class Extractor:
             rules.append("arm:randomisation-context")
             return [(a, "arm:randomisation-context") for a in state.randomised_arms[:k]]
         if from_to and out[1][0] is None:
-            subj = self.arm_phrases(self._text, ms, s_start, s_start + vals[0].start)
+            subj = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
             if subj:
                 out[1] = (subj[-1][0], "arm:from-to-subject")
         for n, r in out:
@@ -511,20 +510,27 @@ class Extractor:
                 rules.append(r)
         return out
 
-    def _trial_for(self, vals: list[Value], s: str, s_start: int, named: list[Mention], state: ReaderState) -> str | None:
+    def _trial_for(self, vals: list[Value], text: str, s_start: int, named: list[Mention],
+                   state: ReaderState) -> tuple[str | None, str]:
+        """The trial of a result and the rule that decided it."""
         end = s_start + vals[-1].end
-        for m in named:
-            gap = self._text[end : m.start]
-            if 0 <= m.start - end <= 30 and re.fullmatch(r"[\s\w%)]*?\b(?:in|for|from)\s+(?:the\s+)?", gap):
-                return m.canon
-        before = [m for m in named if m.end <= s_start + vals[0].start]
+        for m in named:  # "46 vs 27 months in CALGB study"
+            if 0 <= m.start - end <= 30 and re.fullmatch(r"[\s\w%)]*?\b(?:in|for|from)\s+(?:the\s+)?", text[end : m.start]):
+                return m.canon, "trial:in-window"
+        trial = self._trial_before(s_start + vals[0].start, named, state)
+        return trial, "trial:sentence" if named else "trial:carried-forward"
+
+    @staticmethod
+    def _trial_before(offset: int, named: list[Mention], state: ReaderState) -> str | None:
+        """The last trial named before an offset in the sentence, else the sentence's trial,
+        else the one carried forward."""
+        before = [m for m in named if m.end <= offset]
         if before:
             return before[-1].canon
-        return state.trial
+        return named[0].canon if named else state.trial
 
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
-        self._text = doc.text
         mentions = sorted(self.mentions(sdoc), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]

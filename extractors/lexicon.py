@@ -33,13 +33,21 @@ class Lexicon:
     endpoint_units: dict[str, str]  # code -> unit hint ("count")
     endpoint_allowed_units: dict[str, list[str]]  # code -> units its values may have
     name_patterns: list[dict]  # regular expressions for unknown trials and regimens
-    not_trials: set[str]
+    not_names: set[str]  # abbreviations that are neither trial nor regimen names
     grammar: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookups
     def trial_groups(self) -> dict[str, str]:
         """Group prefix (CALGB, IFM) of every known trial name."""
         return {t.name: t.group for t in self.trials if t.group}
+
+    @cached_property
+    def excluded_names(self) -> set[str]:
+        """Upper-cased words a name pattern must never take for a trial or regimen name."""
+        out = set(self.not_names)
+        for phrases in self.endpoints.values():
+            out |= {p.upper() for p in phrases}
+        return out
 
     @cached_property
     def brand_names(self) -> dict[str, str]:
@@ -97,9 +105,9 @@ def load_lexicon() -> Lexicon:
     endpoints_raw = _read_toml("endpoints.toml")
     grammar = _read_toml("grammar.toml")
     name_patterns = _read_toml("name_patterns.toml")["pattern"]
-    not_trials = {
-        line.strip()
-        for line in (PATTERNS_DIR / "not_trials.txt").read_text().splitlines()
+    not_names = {
+        line.strip().upper()
+        for line in (PATTERNS_DIR / "not_names.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     }
     return Lexicon(
@@ -112,6 +120,6 @@ def load_lexicon() -> Lexicon:
         endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},
         endpoint_allowed_units={code: v["units"] for code, v in endpoints_raw.items() if "units" in v},
         name_patterns=name_patterns,
-        not_trials=not_trials,
+        not_names=not_names,
         grammar=grammar,
     )

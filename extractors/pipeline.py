@@ -116,11 +116,7 @@ class NamePatterns:
 
     def __init__(self, lexicon: Lexicon):
         self.patterns = [(p["label"], p["id"], re.compile(p["regex"])) for p in lexicon.name_patterns]
-        # common abbreviations that the patterns would take for names
-        self.exclude = {w.upper() for w in lexicon.not_trials}
-        for phrases in lexicon.endpoints.values():
-            self.exclude |= {p.upper() for p in phrases}
-        self.exclude |= {"HR", "CI", "OR", "RR", "US", "UK", "EU", "MD", "PHD", "CEO", "IV", "II", "III", "VI"}
+        self.exclude = lexicon.excluded_names  # common abbreviations the patterns would take for names
 
     def __call__(self, doc: Doc) -> Doc:
         new = []

@@ -165,3 +165,15 @@ def test_gold_set_scores_above_floor():
     scores = score(recs, GOLD)
     got = {k: getattr(scores, k).f1 for k in FLOORS}
     assert all(got[k] >= FLOORS[k] for k in FLOORS), got
+
+
+def test_extraction_is_safe_from_several_threads():
+    """The ingest flow runs clean-extract tasks in a thread pool over one shared extractor."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = sorted((GOLD / "articles").glob("*.txt"))
+    docs = [clean(p.read_bytes(), source=str(p), content_type="text/plain") for p in paths]
+    alone = [[r.model_dump_json() for r in extract(d)] for d in docs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda d: [r.model_dump_json() for r in extract(d)], docs * 3))
+    assert together == alone * 3

@@ -286,6 +286,36 @@ class Provenance(BaseModel):
     state: Literal["accepted", "edited"]
 
 
+# --------------------------------------------------------------------------- how values read
+
+
+def number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def arm_text(arm: Arm) -> str:
+    """One arm as a curator reads it, e.g. 'lenalidomide: 53.3 months (n=231)'."""
+    bound = {"exact": "", "about": "~", "more_than": ">", "less_than": "<", "at_least": ">=", "at_most": "<="}[arm.bound]
+    if arm.not_reached:
+        value = "not reached"
+    else:
+        unit = "" if arm.unit in (None, "count") else ("%" if arm.unit == "%" else f" {arm.unit}")
+        value = f"{bound}{number_text(arm.value)}{unit}"
+    n = f" (n={arm.n})" if arm.n is not None else ""
+    return f"{arm.name or '?'}: {value}{n}"
+
+
+def values_text(record: DraftRecord) -> str:
+    """The values of a record on one line (arms, n or months)."""
+    if record.kind == "result":
+        return "; ".join(arm_text(a) for a in record.arms)
+    if record.kind == "sample_size":
+        return f"n={record.n}" + (f" ({record.arm})" if record.arm else "")
+    if record.kind == "follow_up":
+        return f"{number_text(record.months)} months follow-up"
+    return record.trial or ""
+
+
 class CuratedRecord(BaseModel):
     """A reviewed record as published in curated/; only accepted or edited records become one."""
 
@@ -296,7 +326,6 @@ class CuratedRecord(BaseModel):
     def flat(self) -> dict:
         """One CSV row."""
         r = self.record
-        arms = r.arms
         return {
             "id": self.id,
             "kind": r.kind,
@@ -305,10 +334,7 @@ class CuratedRecord(BaseModel):
             "measure": r.measure,
             "timepoint_months": r.timepoint.months if r.timepoint else None,
             "subgroup": r.subgroup,
-            "arms": "; ".join(
-                f"{a.name or '?'}={'NR' if a.not_reached else a.value}{'' if a.unit in (None, 'count') else ' ' + a.unit}"
-                for a in arms
-            ),
+            "arms": "; ".join(arm_text(a) for a in r.arms),
             "effect": json.dumps(r.effect.model_dump()) if r.effect else None,
             "n": r.n,
             "arm": r.arm,

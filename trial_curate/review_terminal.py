@@ -18,7 +18,7 @@ from typing import Callable, TextIO, get_args
 
 from pydantic import ValidationError
 
-from trial_curate.models import Arm, DraftRecord, Endpoint, Unit
+from trial_curate.models import DraftRecord, Endpoint, Unit, arm_text, number_text as _number, values_text
 from trial_curate.queue import InvalidDecision, QueuedRecord, RecordHeld, ReviewQueue, StaleRecord
 
 ARM_COLOURS = ("32", "36", "35", "33", "34", "31")  # ANSI green, cyan, magenta, yellow, blue, red
@@ -66,33 +66,6 @@ class _Console:
 
 
 # --------------------------------------------------------------------------- showing a record
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def arm_text(arm: Arm) -> str:
-    """One arm as a curator reads it, e.g. 'lenalidomide: 53.3 months (n=231)'."""
-    bound = {"exact": "", "about": "~", "more_than": ">", "less_than": "<", "at_least": ">=", "at_most": "<="}[arm.bound]
-    if arm.not_reached:
-        value = "not reached"
-    else:
-        unit = "" if arm.unit in (None, "count") else ("%" if arm.unit == "%" else f" {arm.unit}")
-        value = f"{bound}{_number(arm.value)}{unit}"
-    n = f" (n={arm.n})" if arm.n is not None else ""
-    return f"{arm.name or '?'}: {value}{n}"
-
-
-def values_text(record: DraftRecord) -> str:
-    """The values of a record on one line (arms, n or months)."""
-    if record.kind == "result":
-        return "; ".join(arm_text(a) for a in record.arms)
-    if record.kind == "sample_size":
-        return f"n={record.n}" + (f" ({record.arm})" if record.arm else "")
-    if record.kind == "follow_up":
-        return f"{_number(record.months)} months follow-up"
-    return record.trial or ""
 
 
 def _mark(text: str, index: int, color: bool) -> str:

@@ -9,34 +9,26 @@ from typing import List
 import typer
 
 from trial_curate.cli.common import err
+from trial_curate.models import values_text
 
 
 def _expand(locations: list[str]) -> list[str]:
-    """Folders become their .html/.htm/.txt files; everything else passes through."""
+    """Folders become their page files (as `curate ingest` reads them); the rest pass through as typed."""
+    from trial_curate.sources import folder_pages
+
     out = []
     for loc in locations:
         p = Path(loc)
-        if "://" not in loc and p.is_dir():
-            out += sorted(str(f) for f in p.rglob("*") if f.suffix.lower() in (".html", ".htm", ".txt"))
-        else:
-            out.append(loc)
+        out += [str(f) for f in folder_pages(p)] if "://" not in loc and p.is_dir() else [loc]
     return out
 
 
 def _format_record(r) -> str:
     where = f"[{r.trial}] " if r.trial else ""
-    if r.kind == "result":
-        arms = ", ".join(
-            f"{a.name or '?'} {'not reached' if a.not_reached else f'{a.value:g}'}{'' if a.unit == 'count' else ' ' + (a.unit or '')}"
-            for a in r.arms
-        )
-        tp = f" at {r.timepoint.value:g} {r.timepoint.unit}" if r.timepoint else ""
-        return f"result     {where}{r.endpoint} {r.measure}{tp}: {arms}"
-    if r.kind == "sample_size":
-        return f"sample     {where}n = {r.n}{f' ({r.arm})' if r.arm else ''}{'' if r.bound == 'exact' else f' [{r.bound}]'}"
-    if r.kind == "follow_up":
-        return f"follow-up  {where}median {r.months:g} months"
-    return f"trial      {r.trial}"
+    what = {"result": f"{r.endpoint} {r.measure}", "sample_size": "sample size", "follow_up": "median follow-up", "trial": "trial"}[r.kind]
+    if r.timepoint:
+        what += f" at {r.timepoint.value:g} {r.timepoint.unit}"
+    return f"{where}{what}: {values_text(r)}"
 
 
 def extract_command(

@@ -30,7 +30,7 @@ def _cut(text: str | None, width: int) -> str:
 
 
 def _row(rec: QueuedRecord) -> str:
-    from trial_curate.review_terminal import values_text
+    from trial_curate.models import values_text
 
     flags = ",".join(f for f, on in (("gone", rec.gone), (f"held:{rec.holder()}", rec.holder())) if on)
     return (

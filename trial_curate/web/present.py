@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from trial_curate.models import CleanDocument, DraftRecord, ReviewDecision
+from trial_curate.models import CleanDocument, DraftRecord, ReviewDecision, arm_text, values_text
 from trial_curate.queue import QueuedRecord
-from trial_curate.review_terminal import arm_text, values_text
 
 __all__ = ["Segment", "Passage", "evidence_passage", "document_passages", "changes", "ConflictRow", "conflict_rows",
            "arm_text", "values_text"]

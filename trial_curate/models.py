@@ -44,10 +44,6 @@ class Source(BaseModel):
     schedule: str | None = Field(default=None, description="cron expression for `curate serve`")
     name: str | None = None
 
-    @property
-    def id(self) -> str:
-        return short_hash(self.kind, self.location)
-
 
 class Snapshot(BaseModel):
     """One immutable fetched body, stored once per content hash under raw/."""
@@ -237,10 +233,6 @@ class DraftRecord(BaseModel):
         for a in data.get("arms", []):
             a.pop("evidence", None)
         return short_hash(data)
-
-    @property
-    def id(self) -> str:
-        return self.fingerprint()
 
 
 # --------------------------------------------------------------------------- review

@@ -47,6 +47,9 @@ OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
+PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
+# "lenalidomide alone (R)": an abbreviation defined for the arm just named
+ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy))*\s*\((?P<abbr>[A-Z][A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6})?)\)")
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
 
@@ -138,7 +141,7 @@ class Extractor:
         if rule == "trial:name-number" and re.search(r"\b(?:19|20)\d\d$", name):
             return None
         if re.sub(r"[-\d]+$", "", name) in self.lexicon.regimens:
-            return None  # "KRd12": a regimen with its cycle count
+            return name, "REGIMEN"  # "KRd12": a regimen with its cycle count
         if rule == "trial:nct":
             return name, "TRIAL_NCT"
         canon = self.alias_index.get(self._norm(name))
@@ -157,6 +160,8 @@ class Extractor:
                     continue
                 canon, label = named
                 rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
+                if label == "REGIMEN":
+                    rule = "arm:regimen-cycles"
                 out.append(Mention(label, ent.start_char, ent.end_char, ent.text, canon, rule))
             elif ent.label_ == "REGIMEN" and ent.ent_id_.startswith("arm:"):
                 # a regimen found by its shape ("D-Rd"); name_patterns already dropped common abbreviations
@@ -170,19 +175,52 @@ class Extractor:
                 out.append(Mention(ent.label_, ent.start_char, ent.end_char, ent.text, ent.ent_id_ or ent.text, rule))
         return out
 
+    def abbreviations(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Arm abbreviations the article defines ("lenalidomide alone (R)"): the definition and
+        every later use of the abbreviation become REGIMEN mentions (rule arm:abbreviation)."""
+        taken = {(m.start, m.end) for m in mentions}
+        arm_ends = {m.end for m in mentions if m.label in ARM_LABELS}
+        out: list[Mention] = []
+        for end in sorted(arm_ends):
+            d = ABBREVIATION_DEF_RE.match(text, end)
+            if not d or (d.start("abbr"), d.end("abbr")) in taken:
+                continue
+            abbr = d["abbr"]
+            if abbr.upper() in self.not_trials or abbr.lower() in self.lexicon.brand_names:
+                continue
+            for u in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text[d.start("abbr") :]):
+                a, b = d.start("abbr") + u.start(), d.start("abbr") + u.end()
+                if not any(m.start < b and a < m.end for m in mentions):
+                    out.append(Mention("REGIMEN", a, b, abbr, abbr, "arm:abbreviation"))
+        return out
+
     # ------------------------------------------------------------------ arms
     def arm_phrases(self, text: str, mentions: list[Mention], lo: int, hi: int, join: bool = True) -> list[tuple[str, int, int, str]]:
         """Arm phrases inside [lo, hi): adjacent mentions joined ("Revlimid and dexamethasone"),
-        negated drugs as "not receiving X", "without X" dropped.  (name, start, end, rule)."""
+        negated drugs as "not receiving X", "without X" dropped.  (name, start, end, rule).
+
+        A parenthesis right after a phrase explains it and is part of it: "osimertinib (Tagrisso)",
+        "KRd (Kyprolis, Revlimid and dexamethasone)"; when it holds just an abbreviation, that is
+        the arm's name ("carfilzomib plus lenalidomide (KR)" -> KR)."""
         arms = [m for m in mentions if m.label in ARM_LABELS and m.start >= lo and m.end <= hi]
         phrases: list[list[Mention]] = []
+        short_name: dict[int, Mention] = {}  # phrase index -> the abbreviation defined for it
+        absorbed_until = -1  # end of the parenthesis that explains the last phrase
         for m in arms:
-            if phrases and (JOIN_RE if join else TIGHT_JOIN_RE).match(text[phrases[-1][-1].end : m.start]):
+            if phrases and m.start < absorbed_until:
+                inside = text[m.start - 1 : m.end + 1]
+                if inside.startswith("(") and inside.endswith(")") and m.label == "REGIMEN":
+                    short_name[len(phrases) - 1] = m
+                continue
+            gap_from = max(phrases[-1][-1].end, absorbed_until) if phrases else 0
+            if phrases and (JOIN_RE if join else TIGHT_JOIN_RE).match(text[gap_from : m.start]):
                 phrases[-1].append(m)
             else:
                 phrases.append([m])
+            paren = PAREN_AFTER_RE.match(text, m.end, hi)
+            absorbed_until = paren.end() if paren else -1
         out = []
-        for ph in phrases:
+        for i, ph in enumerate(phrases):
             names, rules = [], []
             for m in ph:
                 before = text[max(lo, m.start - 25) : m.start]
@@ -196,6 +234,8 @@ class Extractor:
                 if name not in names:
                     names.append(name)
                     rules.append(m.rule)
+            if i in short_name:
+                names, rules = [short_name[i].canon], ["arm:abbreviation"]
             if names:
                 out.append((" and ".join(names), ph[0].start, ph[-1].end, rules[0]))
         return out
@@ -466,6 +506,7 @@ class Extractor:
                   ms: list[Mention], state: ReaderState, rules: list[str]) -> list[tuple[str | None, str | None]]:
         s = text[s_start:s_end]
         k = len(vals)
+        context = state.randomised_arms
         # "X and Y months in the A and B groups, respectively"
         resp = RESPECTIVELY_RE.search(s, vals[-1].end)
         if resp and k >= 2:
@@ -475,9 +516,14 @@ class Extractor:
             if len(lst) == k:
                 rules.append("arm:respectively")
                 return [(a[0], "arm:respectively") for a in lst]
+            if not self.arm_phrases(text, ms, s_start, s_end) and len(context) == k:
+                # "... in 89%, 87% and 76% of patients respectively": the arms of the last sentence
+                rules.append("arm:respectively")
+                return [(a, "arm:respectively") for a in context]
         # "improved PFS from 13 months to 30 months": the later value is the subject's
         from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
             re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))
+        before_paren = self._arms_before_parenthesis(vals, text, s_start, s, value_ends, ms)
         out: list[tuple[str | None, str | None]] = []
         for i, v in enumerate(vals):
             nxt = s_start + (vals[i + 1].start if i + 1 < k else len(s))
@@ -491,16 +537,20 @@ class Extractor:
             if window_after:
                 out.append((window_after[0][0], "arm:after-value"))
                 continue
-            # the before-window starts after the previous value of the sentence, whichever group it is in
-            prv = s_start + max((e for e in value_ends if e <= v.start), default=0)
-            window_before = self.arm_phrases(text, ms, prv, s_start + v.start)
+            if before_paren:
+                out.append((before_paren[i], "arm:before-parenthesis"))
+                continue
+            window_before = self.arm_phrases(text, ms, s_start + self._before_window_start(s, v, value_ends), s_start + v.start)
             if window_before and not from_to:
                 out.append((window_before[-1][0], "arm:before-value"))
                 continue
             out.append((None, None))
-        if all(n is None for n, _ in out) and k >= 2 and state.randomised_arms and len(state.randomised_arms) >= k and not from_to:
-            rules.append("arm:randomisation-context")
-            return [(a, "arm:randomisation-context") for a in state.randomised_arms[:k]]
+        named = [n for n, _ in out if n]
+        if k >= 2 and not from_to and len(context) >= k and len(named) < k and all(n in context for n in named):
+            # "41 vs 23 months" after "randomized to lenalidomide or placebo"; "less frequent with
+            # osimertinib (34% vs 45%)": the arms not named are the other arms of the randomisation
+            rest = iter(a for a in context if a not in named)
+            out = [(n, r) if n else (next(rest), "arm:randomisation-context") for n, r in out]
         if from_to and out[1][0] is None:
             subj = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
             if subj:
@@ -509,6 +559,36 @@ class Extractor:
             if r:
                 rules.append(r)
         return out
+
+    @staticmethod
+    def _before_window_start(s: str, v: Value, value_ends: list[int]) -> int:
+        """Where the arms that may name a value from before it start: after the previous value of
+        the sentence (whichever group it is in), after the arms that follow that value ("72.4% in
+        the chemotherapy group, and the response rate was 44.8%"), after a "respectively"."""
+        prv = max((e for e in value_ends if e <= v.start), default=0)
+        if prv:
+            cmp_m = COMPARE_RE.search(s, prv, v.start)
+            if cmp_m:
+                prv = cmp_m.start()
+        closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)
+        return max(prv, closed)
+
+    def _arms_before_parenthesis(self, vals: list[Value], text: str, s_start: int, s: str, value_ends: list[int],
+                                 ms: list[Mention]) -> list[str] | None:
+        """"less common with pembrolizumab than with chemotherapy (26.6% vs. 53.3%)": values alone
+        in a parenthesis take the arms named, in order, in the clause before it."""
+        k = len(vals)
+        if k < 2:
+            return None
+        open_ = s.rfind("(", 0, vals[0].start)
+        close = s.find(")", vals[-1].end)
+        if open_ < 0 or close < 0 or ")" in s[open_ : vals[0].start] or "(" in s[vals[-1].end : close]:
+            return None
+        if self.arm_phrases(text, ms, s_start + open_, s_start + close):
+            return None
+        clause = max([e for e in value_ends if e <= open_] + [s.rfind(";", 0, open_) + 1])
+        phrases = self.arm_phrases(text, ms, s_start + clause, s_start + open_)
+        return [p[0] for p in phrases] if len(phrases) == k else None
 
     def _trial_for(self, vals: list[Value], text: str, s_start: int, named: list[Mention],
                    state: ReaderState) -> tuple[str | None, str]:
@@ -531,7 +611,8 @@ class Extractor:
 
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
-        mentions = sorted(self.mentions(sdoc), key=lambda m: m.start)
+        mentions = self.mentions(sdoc)
+        mentions = sorted(mentions + self.abbreviations(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
         state = ReaderState()

@@ -81,6 +81,54 @@ def test_respectively_three_arms_and_counts():
     assert res[0].endpoint == "SPM" and arms(res[0]) == [("lenalidomide", 32, "count"), ("placebo", 12, "count")]
 
 
+def test_parenthesis_explains_the_arm_before_it_and_defines_abbreviations():
+    res = records(
+        "After induction, 356 patients were randomised again, to maintenance with carfilzomib plus "
+        "lenalidomide (KR) or lenalidomide alone (R). Three-year progression-free survival was 75% with KR "
+        "versus 65% with R.\n\n"
+        "ENDURANCE randomized patients to KRd (Kyprolis, Revlimid and dexamethasone) or VRd (Velcade, "
+        "Revlimid and dexamethasone). Median progression-free survival was 34.6 vs 34.4 months."
+    )
+    assert [arms(r) for r in res] == [
+        [("KR", 75, "%"), ("R", 65, "%")],
+        [("KRd", 34.6, "months"), ("VRd", 34.4, "months")],
+    ]
+    doc = clean("Patients got lenalidomide alone (R) or nothing. PFS was 65% with R.", source="t.txt", content_type="text/plain")
+    assert ("arm:abbreviation", "R") in [m for t in explain(doc) for m in t.matches]
+
+
+def test_arms_after_a_value_are_not_reused_by_the_next_comparison():
+    res = records(
+        "Patients were randomized to pembrolizumab or chemotherapy. The rate of overall survival at "
+        "6 months was 80.2% in the pembrolizumab group versus 72.4% in the chemotherapy group, and the "
+        "response rate was 44.8% versus 27.8%."
+    )
+    assert [arms(r) for r in res] == [
+        [("pembrolizumab", 80.2, "%"), ("chemotherapy", 72.4, "%")],
+        [("pembrolizumab", 44.8, "%"), ("chemotherapy", 27.8, "%")],
+    ]
+
+
+def test_unnamed_arm_is_the_other_arm_of_the_randomisation():
+    res = records(
+        "FLAURA randomized 556 patients to osimertinib or gefitinib. Grade 3 or higher adverse events "
+        "were less frequent with osimertinib (34% vs 45%). Adverse events leading to discontinuation "
+        "were less common with osimertinib than with gefitinib (13% vs. 18%)."
+    )
+    assert [arms(r) for r in res] == [
+        [("osimertinib", 34, "%"), ("gefitinib", 45, "%")],
+        [("osimertinib", 13, "%"), ("gefitinib", 18, "%")],
+    ]
+
+
+def test_respectively_without_arms_takes_the_arms_just_compared():
+    res = records(
+        "The 4-year progression-free survival was 69% for KRd-ASCT, compared with 56% for KRd12 and 51% "
+        "for KCd-ASCT. Very good partial response or better was seen in 89%, 87% and 76% of patients respectively."
+    )
+    assert [a[0] for a in arms(res[1])] == ["KRd-ASCT", "KRd12", "KCd-ASCT"]
+
+
 def test_landmark_rates_carry_a_timepoint_and_effects_attach():
     res = records(
         "Three-year overall survival was 89% in the VMPT-VT group versus 87% in the VMP group "

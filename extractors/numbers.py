@@ -78,6 +78,7 @@ class NumberGrammar:
         self.duration_after_re = re.compile(rf"^\s+(?:{_alt(na['duration_after'])})\b", re.I)
         self.duration_before_re = re.compile(rf"\b(?:{_alt(na['duration_before'])})\s+$", re.I)
         self.effect_after_re = re.compile(rf"^\s*(?:{_alt(na['effect_words_after'])})\b", re.I)
+        self.threshold_after_re = re.compile(rf"^\s*(?:{_alt(na['threshold_after'])})\b", re.I)
         ss = g["sample_size"]
         nouns = _alt(ss["nouns"])
         self.sample_re = re.compile(
@@ -99,7 +100,9 @@ class NumberGrammar:
             rf"(?:[\s,;(]*(?:95\s?%\s*(?:CI|confidence interval)|CI)[\s,:=]*(?P<lo>{NUM})\s*(?:to|-|–|—|,)\s*(?P<hi>{NUM}))?"
             rf"(?:[\s,;)]*\b[Pp]\s*(?:value)?\s*(?P<pop>=|<|>|≤|less than)\s*(?P<p>{NUM}))?",
         )
-        self.ci_re = re.compile(rf"95\s?%\s*(?:CI|confidence interval)[\s,:]*{NUM}\s*(?:to|-|–|—|,)\s*{NUM}", re.I)
+        self.ci_re = re.compile(rf"\d\d(?:\.\d+)?\s?%\s*(?:CI|confidence interval)[\s,:]*{NUM}\s*(?:to|-|–|—|,)\s*{NUM}", re.I)
+        # "grade 3, 4, or 5", "grades 3 to 5", "grade 3-4": every number of the list is a grade
+        self.grade_list_re = re.compile(r"\bgrades?\s+\d(?:\s*(?:,|or|and|to|-|–)\s*(?:or\s+)?\d)*\b", re.I)
         self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")
         self.timepoint_adj_re = re.compile(rf"\b(?P<num>{self.num})[- ](?P<unit>year|month)(?!s)\b", re.I)
         self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?P<num>{self.num})\s+(?P<unit>years?|months?)\b(?!\s+(?:of\s+)?median)", re.I)
@@ -132,10 +135,11 @@ class NumberGrammar:
         return out
 
     def masks(self, s: str) -> list[tuple[int, int]]:
-        """Spans that never hold arm values: CIs, p-values, dates."""
+        """Spans that never hold arm values: CIs, p-values, dates, grade lists."""
         spans = [m.span() for m in self.ci_re.finditer(s)]
         spans += [m.span() for m in self.p_re.finditer(s)]
         spans += [m.span() for m in self.date_re.finditer(s)]
+        spans += [m.span() for m in self.grade_list_re.finditer(s)]
         return spans
 
     def follow_ups(self, s: str) -> list[Found]:
@@ -226,6 +230,8 @@ class NumberGrammar:
             if self.not_after_re.search(after) or self.not_before_re.search(before):
                 continue
             if unit == "%" and self.effect_after_re.search(after):
+                continue
+            if self.threshold_after_re.search(after):
                 continue
             if unit in ("months", "years", "weeks") and (self.duration_after_re.search(after) or self.duration_before_re.search(before)):
                 continue

@@ -81,6 +81,7 @@ class Cues:
     exact_lines: frozenset
     line_prefixes: tuple
     section_stops: frozenset
+    teaser_heads: tuple
     reference_headings: frozenset
 
 
@@ -97,6 +98,7 @@ def cues() -> Cues:
         exact_lines=frozenset(lines["exact"]),
         line_prefixes=tuple(lines["prefixes"]),
         section_stops=frozenset(lines["section_stops"]),
+        teaser_heads=tuple(lines["teaser_heads"]),
         reference_headings=frozenset(lines["reference_headings"]),
     )
 

@@ -20,13 +20,6 @@ _BULLET = re.compile(r"^\s*[•·*▪◦‣●-]\s+")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?:\s*\d[\d,\-–]*)?\s*$")
 _ET_AL = re.compile(r"\bet al\.", re.I)
-#: teasers are dropped after these until article prose resumes
-TEASER_STOPS = frozenset({
-    "recommended articles", "related articles", "related posts", "related stories", "you may also like",
-    "you might also like", "more stories", "read next", "most popular", "trending", "share this article",
-})
-
-
 def _units(text: str) -> list[tuple[str, bool]]:
     """Non-empty lines as (text, is_list_item); hard-wrapped prose lines are re-joined."""
     units: list[list] = []
@@ -73,9 +66,10 @@ def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
         norm = normalize_line(line)
         if zone == "end":
             break
-        if norm in c.section_stops or norm in TEASER_STOPS:
+        teaser = len(norm) <= 60 and norm.startswith(c.teaser_heads) and not _SENTENCE_END.search(line)
+        if norm in c.section_stops or teaser:
             late = i >= 0.4 * n
-            zone = "end" if late and norm not in TEASER_STOPS else "teaser"
+            zone = "end" if late and not teaser else "teaser"
             continue
         if zone == "teaser":
             if len(line) >= 200 and _SENTENCE_END.search(line):

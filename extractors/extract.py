@@ -278,7 +278,8 @@ class Extractor:
         # Most sentences hold no digit: they only update what the reader remembers.
         has_numbers = bool(DIGIT_RE.search(s)) or bool(N.word_number_re.search(s))
         effects = N.effects(s) if has_numbers else []
-        follow_ups = N.follow_ups(s) if has_numbers else []
+        endpoint_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label == "ENDPOINT"]
+        follow_ups = N.follow_ups(s, endpoint_spans) if has_numbers else []
         samples = N.sample_sizes(s) if has_numbers else []
         timepoints = N.timepoints(s) if has_numbers else []
         masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints] if has_numbers else []

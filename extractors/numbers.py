@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from extractors.lexicon import Lexicon
 
+AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 
 
@@ -87,8 +88,11 @@ class NumberGrammar:
             re.I,
         )
         self.n_equals_re = re.compile(rf"\b[nN]\s*=\s*(?P<num>{NUM})")
-        self.cue_before_re = re.compile(rf"(?:^|\W)(?:{_alt(ss['cues_before'])})\s*$", re.I)
-        self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,8}}?\s+(?:{_alt(ss['cues_after'])})\b", re.I)
+        # "randomly assigned (in a 2:1 ratio) 616 patients": a parenthesis may stand between
+        self.cue_before_re = re.compile(rf"(?:^|\W)(?:{_alt(ss['cues_before'])})\s*(?:\([^()]{{0,40}}\)\s*)?$", re.I)
+        self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,14}}?\s+(?:{_alt(ss['cues_after'])})\b", re.I)
+        self.bare_sample_re = re.compile(rf"(?<![\w.,/%-])(?P<num>{NUM})\s+(?:{_alt(ss['bare_cues_after'])})\b", re.I)
+        self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got)\b)", re.I)
         self.event_before_re = re.compile(rf"\b(?:{_alt(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{_alt(ss['not_after'])})\b", re.I)
         self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b", re.I)
@@ -142,7 +146,10 @@ class NumberGrammar:
         spans += [m.span() for m in self.grade_list_re.finditer(s)]
         return spans
 
-    def follow_ups(self, s: str) -> list[Found]:
+    def follow_ups(self, s: str, endpoints: list[tuple[int, int]] = ()) -> list[Found]:
+        """The median follow-up: the duration nearest a "follow-up" mention, a "median" right before
+        a value first ("after about 4 years of follow-up (median 49.6 months)"), never a value that an
+        endpoint introduces ("With longer follow-up, median PFS was 25.3 months")."""
         out = []
         for fm in self.follow_up_re.finditer(s):
             best = None
@@ -154,7 +161,9 @@ class NumberGrammar:
                     gap = s[fm.end() : m.start()]
                     if len(gap) > 70 or re.search(r"[.;]|\b(?:and|but|whereas)\b", gap):
                         continue
-                    dist = len(gap)
+                    if any(fm.end() <= a < m.start() for a, _ in endpoints):
+                        continue
+                    dist = 0 if re.search(r"\bmedian(?: of)?\s*$", gap) else len(gap)
                 elif m.end() <= fm.start():
                     gap = s[m.end() : fm.start()]
                     if len(gap) > 12 or self.stop_event_re.search(s[: m.start()]):
@@ -173,15 +182,21 @@ class NumberGrammar:
         return out
 
     def sample_sizes(self, s: str) -> list[Found]:
+        """Numbers of patients: "n = 359", "<cue> 614 patients", "614 patients ... were enrolled",
+        "545 were assigned to KRd" and the elliptic "... and 229 to placebo" that follows one."""
         out = []
         for m in self.n_equals_re.finditer(s):
             out.append(Found(m.start(), m.end(), "sample_size", float(m["num"].replace(",", "")), "sample_size:n-equals"))
+        event_until = -1  # "diagnosed in 18 patients ... and in 6 patients": both are event counts
         for m in self.sample_re.finditer(s):
             n = self.to_number(m["num"])
             if n is None or n < 2 or n != int(n):
                 continue
             before = s[: m.start()]
-            if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or re.search(r"\bage[sd]?\s*$", before, re.I) or self.event_before_re.search(before):
+            if self.event_before_re.search(before) or (event_until >= 0 and AND_AGAIN_RE.match(s, event_until, m.start())):
+                event_until = m.end()
+                continue
+            if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or re.search(r"\bage[sd]?\s*$", before, re.I):
                 continue
             after = s[m.end() :]
             if self.not_after_ss_re.search(after):
@@ -195,6 +210,24 @@ class NumberGrammar:
                 bound = "about"
             rule = "sample_size:cue-before" if cue_b else "sample_size:cue-after"
             out.append(Found(m.start(), m.start() + len(m.group(0)), "sample_size", n, rule, bound=bound))
+        for m in self.bare_sample_re.finditer(s):
+            n = self.to_number(m["num"])
+            if n is None or n < 2 or n != int(n) or ("," not in m["num"] and 1900 <= n <= 2100):
+                continue
+            if re.search(r"\d\s*(?:to|-|–|and)\s*$", s[: m.start()]):
+                continue  # "aged 18 to 65 were randomly assigned": the end of a range
+            if not any(f.start <= m.start() < f.end for f in out):
+                out.append(Found(m.start(), m.end("num"), "sample_size", n, "sample_size:cue-after"))
+        for f in sorted(out, key=lambda f: f.start):
+            # "231 patients were randomly assigned to lenalidomide and 229 to placebo"
+            for m in self.elliptic_sample_re.finditer(s, f.end):
+                if re.search(r"[.;]", s[f.end : m.start()]):
+                    break
+                n = self.to_number(m["num"])
+                if n and n == int(n) and not any(g.start <= m.start("num") < g.end for g in out):
+                    out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:elliptic"))
+                break
+        out.sort(key=lambda f: f.start)
         return out
 
     def timepoints(self, s: str) -> list[Found]:

@@ -173,6 +173,28 @@ def test_sample_sizes_follow_ups_and_bounds():
     assert [r.months for r in recs if r.kind == "follow_up"] == [45]
 
 
+def test_sample_sizes_without_the_noun_elliptic_and_not_event_counts():
+    recs = records(
+        "Within 100 days, 231 patients were randomly assigned to lenalidomide and 229 to placebo. "
+        "Patients aged 18 to 65 were randomly assigned to RVd or transplant; 545 were assigned to KRd and 542 to VRd. "
+        "We randomly assigned (in a 2:1 ratio) 616 patients with untreated disease. "
+        "In a second study, 460 patients up to the age of 70 who had had a stem cell transplant were randomly assigned. "
+        "Second primary cancers were diagnosed in 18 patients (8%) assigned to lenalidomide and in 6 patients (3%) assigned to placebo.",
+        kind=None,
+    )
+    assert sorted(r.n for r in recs if r.kind == "sample_size") == [229, 231, 460, 542, 545, 616]
+
+
+def test_follow_up_prefers_median_and_never_takes_an_endpoint_value():
+    recs = records(
+        "With longer follow-up, median progression-free survival was 25.3 months for ribociclib and 16.0 months for placebo. "
+        "In the final analysis, after about 4 years of follow-up (median 49.6 months), PFS was 87.2% with D-RVd and 70.0% with RVd.",
+        kind=None,
+    )
+    assert [r.months for r in recs if r.kind == "follow_up"] == [49.6]
+    assert [arms(r) for r in recs if r.kind == "result"][0] == [("ribociclib", 25.3, "months"), ("placebo", 16.0, "months")]
+
+
 def test_new_study_resets_the_trial_carried_forward():
     text = (
         "The Myeloma XI trial enrolled 1917 patients. Median PFS was 39 months with lenalidomide vs 20 months with observation.\n\n"

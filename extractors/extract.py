@@ -50,6 +50,8 @@ BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:t
 PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
 ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy))*\s*\((?P<abbr>[A-Z][A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6})?)\)")
+CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
+BOTH_RE = re.compile(r"\bboth\b", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
 
@@ -83,6 +85,7 @@ class ReaderState:
     randomised_arms: list[str] = field(default_factory=list)
     sample_sizes: dict[str | None, set[int]] = field(default_factory=dict)  # per trial, the n's seen
     seen_trials: list[str] = field(default_factory=list)
+    last_endpoint: str | None = None  # the endpoint of the last sentence's results ("it was 11.2 vs 5.3 months")
 
 
 @dataclass
@@ -120,6 +123,8 @@ class Extractor:
             self.not_trials |= {n.upper() for n in names}
         r = lx.grammar["randomisation"]["cues"]
         self.randomisation_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(r, key=len, reverse=True)) + r")\b", re.I)
+        an = lx.grammar["attribution"]["anaphora"]
+        self.anaphora_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in an) + r")\b", re.I)
         ns = lx.grammar["attribution"]["new_study"]
         self.new_study_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(ns, key=len, reverse=True)) + r")\b", re.I)
 
@@ -310,6 +315,10 @@ class Extractor:
                 bound=f.bound, evidence=sentence_ev, rules=[f.rule]))
 
         endpoints = [m for m in ms if m.label == "ENDPOINT"]
+        if not endpoints and state.last_endpoint and has_numbers and self.anaphora_re.search(s):
+            # "In patients with PD-L1-negative tumours, however, it was 11.2 months with the combination ..."
+            endpoints = [Mention("ENDPOINT", s_start, s_start, "", state.last_endpoint, "endpoint:carried-forward")]
+            trace.add("endpoint:carried-forward", state.last_endpoint)
         values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms)
@@ -323,7 +332,9 @@ class Extractor:
                     if len(named_arms) >= 2:  # "(50.0% with D-Rd vs 35.3% with Rd) and pneumonia (13.7% vs 7.9%)"
                         state.randomised_arms = list(dict.fromkeys(named_arms))[:4]
 
-        # The reader remembers the randomisation and the trial for the sentences that follow.
+        # The reader remembers the randomisation, the endpoint and the trial for the sentences that follow.
+        results = [r for r in records if r.kind == "result"]
+        state.last_endpoint = results[-1].endpoint if results else None
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
         cue = self.randomisation_re.search(s)
         if compared:  # the arms just compared are the ones a later "X vs Y" means
@@ -374,6 +385,9 @@ class Extractor:
 
         def endpoint_for(v: Value) -> Mention | None:
             eps = [(e.start - s_start, e.end - s_start, e) for e in endpoints if self._unit_fits(e.canon, v.unit)]
+            # "... were alive at 5 years, even though 66% of chemotherapy patients crossed over": a
+            # concessive clause is about something else
+            eps = [(a, b, e) for a, b, e in eps if not (b <= v.start and CLAUSE_BREAK_RE.search(s, b, v.start))]
             if not eps:
                 return None
             right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3]
@@ -402,7 +416,8 @@ class Extractor:
                 has_trial = any(prev.end <= a < v.start for a, b in trial_spans)
                 starts_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(re.match(r"^[^.]*?(?:\band\b|;)", link))
                 other_ep = any(e.canon != ep.canon and prev.end <= e.start - s_start < v.start for e in endpoints)
-                if has_trial or starts_pair or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
+                pair_done = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(CLAUSE_BREAK_RE.search(link))
+                if has_trial or starts_pair or pair_done or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
                     g = None
             if g is None:
                 g = Group(endpoint=ep, values=[v])
@@ -463,6 +478,12 @@ class Extractor:
 
         # Arms.
         arms = self._arms_for(g, vals, text, s_start, s_end, value_ends, ms, state, rules)
+        both = BOTH_RE.search(s, vals[0].end, vals[0].end + 40) if len(vals) == 1 else None
+        if both:  # "14.0 months in both the combination group and the nivolumab group"
+            pair = self.arm_phrases(text, ms, s_start + both.end(), s_end, join=False)[:2]
+            if len(pair) == 2:
+                vals, arms = [vals[0], vals[0]], [(pair[0][0], "arm:both"), (pair[1][0], "arm:both")]
+                rules.append("arm:both")
         if len(vals) == 1 and arms[0][0] is None:
             return None
 

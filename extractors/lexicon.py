@@ -7,6 +7,7 @@ turns them into spaCy EntityRuler patterns (labels DRUG, REGIMEN, ARM, ENDPOINT,
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -46,7 +47,7 @@ class Lexicon:
         """Upper-cased words a name pattern must never take for a trial or regimen name."""
         out = set(self.not_names)
         for phrases in self.endpoints.values():
-            out |= {p.upper() for p in phrases}
+            out |= {v.upper() for p in phrases for v in expand_alternatives(p)}
         return out
 
     @cached_property
@@ -79,7 +80,8 @@ class Lexicon:
                 phrase("ARM", p, name)
         for code, phrases in self.endpoints.items():
             for p in phrases:
-                phrase("ENDPOINT", p, code)
+                for variant in expand_alternatives(p):
+                    phrase("ENDPOINT", variant, code)
         return pats
 
     def exact_patterns(self) -> list[dict]:
@@ -89,6 +91,17 @@ class Lexicon:
             for alias in [t.name, *t.aliases]:
                 pats.append({"label": "TRIAL", "pattern": alias, "id": t.name})
         return pats
+
+
+def expand_alternatives(phrase: str) -> list[str]:
+    """ "without (the|their) (disease|cancer) progressing" -> the four phrases it stands for."""
+    m = re.search(r"\(([^()]*\|[^()]*)\)", phrase)
+    if not m:
+        return [phrase]
+    out = []
+    for alt in m[1].split("|"):
+        out += expand_alternatives(phrase[: m.start()] + alt + phrase[m.end() :])
+    return out
 
 
 def _read_toml(name: str) -> dict:

@@ -129,6 +129,26 @@ def test_respectively_without_arms_takes_the_arms_just_compared():
     assert [a[0] for a in arms(res[1])] == ["KRd-ASCT", "KRd12", "KCd-ASCT"]
 
 
+def test_both_groups_anaphora_and_concessive_clauses():
+    res = records(
+        "Patients were randomized to nivolumab plus ipilimumab or nivolumab. In patients with PD-L1-positive "
+        "tumours, median progression-free survival was 14.0 months in both the combination group and the "
+        "nivolumab group. In patients with PD-L1-negative tumours, however, it was 11.2 months with the "
+        "combination versus 5.3 months with nivolumab alone.\n\n"
+        "Median overall survival was 26.3 months for pembrolizumab and 13.4 months for chemotherapy, and 31.9% "
+        "versus 16.3% of patients were alive at 5 years, even though 66% of chemotherapy patients crossed over."
+    )
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("PFS", [("combination", 14.0, "months"), ("nivolumab", 14.0, "months")]),
+        ("PFS", [("combination", 11.2, "months"), ("nivolumab", 5.3, "months")]),
+        ("OS", [("pembrolizumab", 26.3, "months"), ("chemotherapy", 13.4, "months")]),
+        ("OS", [("pembrolizumab", 31.9, "%"), ("chemotherapy", 16.3, "%")]),
+    ]
+    assert "endpoint:carried-forward" in [m[0] for t in explain(clean(
+        "PFS was 14 months with KRd versus 9 months with VRd. It was 11 months versus 5 months in the elderly.",
+        source="t.txt", content_type="text/plain")) for m in t.matches]
+
+
 def test_landmark_rates_carry_a_timepoint_and_effects_attach():
     res = records(
         "Three-year overall survival was 89% in the VMPT-VT group versus 87% in the VMP group "

@@ -155,8 +155,9 @@ def mark_references(blocks: list[RawBlock]) -> list[RawBlock]:
     """Blocks of reference lists become kind "reference" (kept in place, never dropped).
 
     A reference list is what follows a heading such as "References" or "Bibliography" up to
-    the next heading of the same or a higher rank, or a run of two or more citation-like
-    list items or paragraphs.
+    the next heading of the same or a higher rank or the first paragraph of prose (a "References"
+    entry in a page's table of contents is followed by the article), or a run of two or more
+    citation-like list items or paragraphs.
     """
     ref_headings = cues().reference_headings
     in_refs_level: int | None = None
@@ -170,6 +171,9 @@ def mark_references(blocks: list[RawBlock]) -> list[RawBlock]:
                 in_refs_level = None
             continue
         if in_refs_level is not None and b.kind in ("paragraph", "list_item", "table_cell"):
+            if len(b.text) >= 150 and not looks_like_citation(b.text) and not _CITATION_BODY.search(b.text):
+                in_refs_level = None
+                continue
             b.kind = "reference"
     # citation runs without a heading
     i = 0

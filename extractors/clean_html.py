@@ -82,6 +82,7 @@ class Cues:
     line_prefixes: tuple
     section_stops: frozenset
     teaser_heads: tuple
+    toc_heads: frozenset
     reference_headings: frozenset
 
 
@@ -99,6 +100,7 @@ def cues() -> Cues:
         line_prefixes=tuple(lines["prefixes"]),
         section_stops=frozenset(lines["section_stops"]),
         teaser_heads=tuple(lines["teaser_heads"]),
+        toc_heads=frozenset(lines["toc_heads"]),
         reference_headings=frozenset(lines["reference_headings"]),
     )
 

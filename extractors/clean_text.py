@@ -61,7 +61,8 @@ def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
     authors: list[str] = []
     date = None
     seen_short: set[str] = set()
-    zone = None  # None, "teaser" (until prose resumes) or "end" (rest of page)
+    toc: set[str] = set()
+    zone = None  # None, "teaser" (until prose resumes), "toc" (while lines are short) or "end" (rest of page)
     for i, (line, item) in enumerate(units):
         norm = normalize_line(line)
         if zone == "end":
@@ -71,6 +72,15 @@ def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
             late = i >= 0.4 * n
             zone = "end" if late and not teaser else "teaser"
             continue
+        if norm in c.toc_heads:
+            zone, toc = "toc", set()
+            continue
+        if zone == "toc":
+            # the table of contents ends at a long line or at the first entry that comes again
+            if len(line) < 80 and not _SENTENCE_END.search(line.rstrip("?")) and norm not in toc:
+                toc.add(norm)
+                continue
+            zone = None
         if zone == "teaser":
             if len(line) >= 200 and _SENTENCE_END.search(line):
                 zone = None

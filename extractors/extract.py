@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from extractors.lexicon import Lexicon, load_lexicon
@@ -274,14 +276,17 @@ class Extractor:
             trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))
 
         N = self.numbers
+        # Most sentences hold no digit: they only update what the reader remembers.
+        has_numbers = bool(DIGIT_RE.search(s)) or bool(N.word_number_re.search(s))
+        if not ms and not has_numbers:
+            state.last_endpoint = None
+            return []
         records: list[DraftRecord] = []
         sentence_ev = Evidence(text=s, start=s_start, end=s_end)
 
         def trial_at(pos: int) -> str | None:
             return self._trial_before(s_start + pos, named, state)
 
-        # Most sentences hold no digit: they only update what the reader remembers.
-        has_numbers = bool(DIGIT_RE.search(s)) or bool(N.word_number_re.search(s))
         effects = N.effects(s) if has_numbers else []
         endpoint_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label == "ENDPOINT"]
         follow_ups = N.follow_ups(s, endpoint_spans) if has_numbers else []
@@ -641,8 +646,7 @@ class Extractor:
         records: list[DraftRecord] = []
         traces: list[Trace] = []
         trial_first: dict[str, Evidence] = {}
-        for sent in sdoc.sents:
-            a, b = sent.start_char, sent.end_char
+        for a, b in sentence_spans(sdoc, len(doc.text)):
             while a < b and doc.text[a].isspace():
                 a += 1
             while b > a and doc.text[b - 1].isspace():
@@ -672,6 +676,20 @@ class Extractor:
         for r in records:
             r.snapshot_sha256 = doc.snapshot_sha256
         return records, traces
+
+
+def sentence_spans(sdoc: Doc, text_length: int) -> Iterator[tuple[int, int]]:
+    """(start, end) characters of each sentence, read from the token arrays (no Span objects)."""
+    if not len(sdoc):
+        return
+    arr = sdoc.to_array([SENT_START, IDX])
+    starts = [int(i) for i in numpy.flatnonzero(arr[:, 0] == 1)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    idx = arr[:, 1]
+    bounds = [int(idx[i]) for i in starts] + [text_length]
+    for a, b in zip(bounds, bounds[1:]):
+        yield a, b
 
 
 @lru_cache(maxsize=1)

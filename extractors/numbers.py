@@ -87,6 +87,10 @@ class NumberGrammar:
             rf"(?P<mods>(?:\s+(?!(?:for|of|in|with|at|and|or|{unit_alt})\b)[A-Za-z-]+){{0,4}}?)\s+(?P<noun>{nouns})\b",
             re.I,
         )
+        # cheap pre-checks: a sentence without these words holds no sample size / timepoint / effect
+        self.sample_hint_re = re.compile(rf"\b(?:{nouns}|{_alt(ss['bare_cues_after'])})\b|\b[nN]\s*=", re.I)
+        self.timepoint_hint_re = re.compile(r"year|month", re.I)
+        self.effect_hint_re = re.compile(r"ratio|\b(?:HR|OR|RR)\b|relative risk", re.I)
         self.n_equals_re = re.compile(rf"\b[nN]\s*=\s*(?P<num>{NUM})")
         # "randomly assigned (in a 2:1 ratio) 616 patients": a parenthesis may stand between
         self.cue_before_re = re.compile(rf"(?:^|\W)(?:{_alt(ss['cues_before'])})\s*(?:\([^()]{{0,40}}\)\s*)?$", re.I)
@@ -127,6 +131,8 @@ class NumberGrammar:
     # ------------------------------------------------------------------ finders
     def effects(self, s: str) -> list[Found]:
         out = []
+        if not self.effect_hint_re.search(s):
+            return out
         for m in self.effect_re.finditer(s):
             kind = {"hazard ratio": "HR", "odds ratio": "OR", "relative risk": "RR"}.get(m["kind"].lower(), m["kind"].upper())
             extra = {"kind": kind}
@@ -185,6 +191,8 @@ class NumberGrammar:
         """Numbers of patients: "n = 359", "<cue> 614 patients", "614 patients ... were enrolled",
         "545 were assigned to KRd" and the elliptic "... and 229 to placebo" that follows one."""
         out = []
+        if not self.sample_hint_re.search(s):
+            return out
         for m in self.n_equals_re.finditer(s):
             out.append(Found(m.start(), m.end(), "sample_size", float(m["num"].replace(",", "")), "sample_size:n-equals"))
         event_until = -1  # "diagnosed in 18 patients ... and in 6 patients": both are event counts
@@ -232,6 +240,8 @@ class NumberGrammar:
 
     def timepoints(self, s: str) -> list[Found]:
         out = []
+        if not self.timepoint_hint_re.search(s):
+            return out
         for rx, rule in ((self.timepoint_adj_re, "timepoint:n-year"), (self.timepoint_at_re, "timepoint:at-n-years")):
             for m in rx.finditer(s):
                 n = self.to_number(m["num"])

@@ -19,6 +19,7 @@ _MARKER = re.compile(r"^\s*(?:[•·*▪◦‣●-]|\(?\d{1,3}[.)]|\[\d{1,3}\]|[
 _BULLET = re.compile(r"^\s*[•·*▪◦‣●-]\s+")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?:\s*\d[\d,\-–]*)?\s*$")
+_TEASER_CODE = re.compile(r"^(?:[A-Z]{1,5}\d{1,5}|\d{1,5})\s*[-–—:|]\s")  # "LBA4 - OlympiAD: ..." in a session list
 _ET_AL = re.compile(r"\bet al\.", re.I)
 def _units(text: str) -> list[tuple[str, bool]]:
     """Non-empty lines as (text, is_list_item); hard-wrapped prose lines are re-joined."""
@@ -82,7 +83,7 @@ def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
                 continue
             zone = None
         if zone == "teaser":
-            if len(line) >= 200 and _SENTENCE_END.search(line):
+            if len(line) >= 200 and _SENTENCE_END.search(line) and not _TEASER_CODE.match(line):
                 zone = None
             else:
                 continue

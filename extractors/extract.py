@@ -37,7 +37,9 @@ from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidenc
 ARM_LABELS = ("DRUG", "REGIMEN", "ARM")
 NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on)|did\s+not\s+receive|no)\s+$", re.I)
 WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
-JOIN_RE = re.compile(r"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b)*$", re.I)
+# "ADT plus AA 1,000 mg once daily plus P 5 mg": a dose between the drugs of one arm
+DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
+JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|{DOSE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
@@ -51,10 +53,14 @@ VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
 PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
-ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy))*\s*\((?P<abbr>[A-Z][A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6})?)\)")
+ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>[A-Z][A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6})?)\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @dataclass
@@ -119,6 +125,8 @@ class Extractor:
                 self.alias_index[self._norm(a)] = t.name
             if t.group:
                 self.group_of[t.name] = t.group
+        # name patterns for drugs and endpoints: rule id -> canonical value (None: the text, lower-cased)
+        self.pattern_canon = {p["id"]: p.get("canon") for p in lx.name_patterns if p["label"] in ("DRUG", "ENDPOINT")}
         # a regimen or drug name next to "study" ("the KRd study") is not a trial name either
         self.not_trials = lx.excluded_names | {r.upper() for r in lx.regimens}
         for names in lx.drugs.values():
@@ -127,8 +135,10 @@ class Extractor:
         self.randomisation_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(r, key=len, reverse=True)) + r")\b", re.I)
         an = lx.grammar["attribution"]["anaphora"]
         self.anaphora_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in an) + r")\b", re.I)
-        ns = lx.grammar["attribution"]["new_study"]
-        self.new_study_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(ns, key=len, reverse=True)) + r")\b", re.I)
+        at = lx.grammar["attribution"]
+        ns = sorted(at["new_study"], key=len, reverse=True)
+        openers, nouns = (_alternation(at[k]) for k in ("new_study_openers", "new_study_nouns"))
+        self.new_study_re = re.compile(rf"\b(?:{_alternation(ns)}|(?:{openers})(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns}))\b", re.I)
 
     # ------------------------------------------------------------------ entities
     @staticmethod
@@ -175,6 +185,10 @@ class Extractor:
                 known = ent.text in self.lexicon.regimens
                 out.append(Mention("REGIMEN", ent.start_char, ent.end_char, ent.text, ent.text,
                                    "arm:regimen" if known else ent.ent_id_))
+            elif ent.ent_id_ in self.pattern_canon:
+                # a drug by its name stem ("obinutuzumab"), a graded adverse event ("grade 3 hypertension")
+                canon = self.pattern_canon[ent.ent_id_] or ent.text.lower()
+                out.append(Mention(ent.label_, ent.start_char, ent.end_char, ent.text, canon, ent.ent_id_))
             else:
                 rule = {"DRUG": "arm:drug", "REGIMEN": "arm:regimen", "ARM": "arm:comparator", "ENDPOINT": "endpoint:phrase"}[ent.label_]
                 if ent.label_ == "DRUG" and ent.ent_id_ and ent.text.lower() not in self.lexicon.brand_names:
@@ -195,10 +209,30 @@ class Extractor:
             abbr = d["abbr"]
             if abbr.upper() in self.not_trials or abbr.lower() in self.lexicon.brand_names:
                 continue
-            for u in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text[d.start("abbr") :]):
+            # every later use, except a P that is a p-value ("P < 0.001")
+            for u in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])(?!\s*(?:[<>=≤≥]|value))", text[d.start("abbr") :]):
                 a, b = d.start("abbr") + u.start(), d.start("abbr") + u.end()
                 if not any(m.start < b and a < m.end for m in mentions):
                     out.append(Mention("REGIMEN", a, b, abbr, abbr, "arm:abbreviation"))
+        return out
+
+    def trial_repeats(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """A name the article uses for a trial ("a study called PRIMA", "LATITUDE: a phase III trial")
+        is that trial wherever else it appears ("LATITUDE evaluated ..."): rule trial:same-name."""
+        names = {m.text: m.canon for m in mentions if m.label == "TRIAL" and m.rule.startswith("trial:") and m.text == m.canon}
+        if not names:
+            return []
+        rx = re.compile(r"(?<![\w-])(?:" + _alternation(names) + r")(?![\w-])")
+        out, keep = [], []
+        for m in mentions:
+            if m.label == "REGIMEN" and m.text in names:  # "PRIMA" taken for a regimen by its shape
+                out.append(Mention("TRIAL", m.start, m.end, m.text, names[m.text], "trial:same-name"))
+            else:
+                keep.append(m)
+        for u in rx.finditer(text):
+            if not any(m.start < u.end() and u.start() < m.end for m in mentions):
+                out.append(Mention("TRIAL", u.start(), u.end(), u.group(0), names[u.group(0)], "trial:same-name"))
+        mentions[:] = keep
         return out
 
     # ------------------------------------------------------------------ arms
@@ -236,7 +270,7 @@ class Extractor:
                 if m.label == "ARM" and m.canon == "maintenance" and any(x.label != "ARM" for x in ph):
                     continue  # "Revlimid maintenance" is the lenalidomide arm
                 name = m.canon
-                if m.label in ("DRUG", "REGIMEN") and NEGATION_RE.search(before):
+                if NEGATION_RE.search(before) and (m.label in ("DRUG", "REGIMEN") or m.canon == "maintenance"):
                     name = f"not receiving {m.canon}"
                 if name not in names:
                     names.append(name)
@@ -244,7 +278,8 @@ class Extractor:
             if i in short_name:
                 names, rules = [short_name[i].canon], ["arm:abbreviation"]
             if names:
-                out.append((" and ".join(names), ph[0].start, ph[-1].end, rules[0]))
+                joiner = " + " if "+" in text[ph[0].end : ph[-1].start] else " and "  # "ADT + AA + P" as written
+                out.append((joiner.join(names), ph[0].start, ph[-1].end, rules[0]))
         return out
 
     # ------------------------------------------------------------------ sentences
@@ -382,7 +417,7 @@ class Extractor:
         a trial is named between two values or a second "X vs Y" pair starts.
         """
         for i, v in enumerate(values[:-1]):
-            if v.unit is None and v.number is not None and BARE_LINK_RE.match(s[v.end : values[i + 1].start]):
+            if v.unit is None and BARE_LINK_RE.match(s[v.end : values[i + 1].start]):
                 nxt = next((x.unit for x in values[i + 1 :] if x.unit), None)
                 if nxt:
                     v.unit, v.rule = nxt, "value:unit-from-partner"
@@ -550,7 +585,7 @@ class Extractor:
         # "improved PFS from 13 months to 30 months": the later value is the subject's
         from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
             re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))
-        before_paren = self._arms_before_parenthesis(vals, text, s_start, s, value_ends, ms)
+        before_bare = self._arms_before_bare_values(vals, text, s_start, s, value_ends, ms)
         out: list[tuple[str | None, str | None]] = []
         for i, v in enumerate(vals):
             nxt = s_start + (vals[i + 1].start if i + 1 < k else len(s))
@@ -564,8 +599,8 @@ class Extractor:
             if window_after:
                 out.append((window_after[0][0], "arm:after-value"))
                 continue
-            if before_paren:
-                out.append((before_paren[i], "arm:before-parenthesis"))
+            if before_bare:
+                out.append((before_bare[i], "arm:before-values"))
                 continue
             window_before = self.arm_phrases(text, ms, s_start + self._before_window_start(s, v, value_ends), s_start + v.start)
             if window_before and not from_to:
@@ -600,21 +635,20 @@ class Extractor:
         closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)
         return max(prv, closed)
 
-    def _arms_before_parenthesis(self, vals: list[Value], text: str, s_start: int, s: str, value_ends: list[int],
+    def _arms_before_bare_values(self, vals: list[Value], text: str, s_start: int, s: str, value_ends: list[int],
                                  ms: list[Mention]) -> list[str] | None:
-        """"less common with pembrolizumab than with chemotherapy (26.6% vs. 53.3%)": values alone
-        in a parenthesis take the arms named, in order, in the clause before it."""
+        """Values with no arm of their own take the arms named, in order, in the clause before
+        them: "less common with pembrolizumab than with chemotherapy (26.6% vs. 53.3%)", "ADT + AA + P
+        improved OS compared with ADT + placebos: median not reached versus 34.7 months"."""
         k = len(vals)
         if k < 2:
             return None
-        open_ = s.rfind("(", 0, vals[0].start)
-        close = s.find(")", vals[-1].end)
-        if open_ < 0 or close < 0 or ")" in s[open_ : vals[0].start] or "(" in s[vals[-1].end : close]:
+        tail = re.search(r"[.;)]|,\s", s[vals[-1].end :])
+        run_end = vals[-1].end + (tail.start() if tail else len(s) - vals[-1].end)
+        if self.arm_phrases(text, ms, s_start + vals[0].start, s_start + run_end):
             return None
-        if self.arm_phrases(text, ms, s_start + open_, s_start + close):
-            return None
-        clause = max([e for e in value_ends if e <= open_] + [s.rfind(";", 0, open_) + 1])
-        phrases = self.arm_phrases(text, ms, s_start + clause, s_start + open_)
+        clause = max([e for e in value_ends if e <= vals[0].start] + [s.rfind(";", 0, vals[0].start) + 1])
+        phrases = self.arm_phrases(text, ms, s_start + clause, s_start + vals[0].start)
         return [p[0] for p in phrases] if len(phrases) == k else None
 
     def _trial_for(self, vals: list[Value], text: str, s_start: int, named: list[Mention],
@@ -639,6 +673,7 @@ class Extractor:
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
         mentions = self.mentions(sdoc)
+        mentions += self.trial_repeats(doc.text, mentions)
         mentions = sorted(mentions + self.abbreviations(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]

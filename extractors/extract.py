@@ -183,6 +183,8 @@ class Extractor:
             elif ent.label_ == "REGIMEN" and ent.ent_id_.startswith("arm:"):
                 # a regimen found by its shape ("D-Rd"); name_patterns already dropped common abbreviations
                 known = ent.text in self.lexicon.regimens
+                if not known and ent.text.isalpha() and ent.text.isupper():
+                    continue  # capitals alone (HRD, PARP, a speaker's name) are a regimen only if defined: "(ABCP)"
                 out.append(Mention("REGIMEN", ent.start_char, ent.end_char, ent.text, ent.text,
                                    "arm:regimen" if known else ent.ent_id_))
             elif ent.ent_id_ in self.pattern_canon:

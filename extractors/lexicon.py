@@ -104,9 +104,17 @@ def expand_alternatives(phrase: str) -> list[str]:
     return out
 
 
+class PatternFileError(ValueError):
+    """A pattern file a curator edited does not parse: says which file and where."""
+
+
 def _read_toml(name: str) -> dict:
-    with open(PATTERNS_DIR / name, "rb") as fh:
-        return tomllib.load(fh)
+    path = PATTERNS_DIR / name
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise PatternFileError(f"{path}: {e}") from None
 
 
 @lru_cache(maxsize=1)

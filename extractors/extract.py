@@ -53,9 +53,10 @@ VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
 PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
-ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>[A-Z][A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6})?)\)")
+ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6})?)(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
+TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
 
@@ -93,6 +94,7 @@ class ReaderState:
     randomised_arms: list[str] = field(default_factory=list)
     sample_sizes: dict[str | None, set[int]] = field(default_factory=dict)  # per trial, the n's seen
     seen_trials: list[str] = field(default_factory=list)
+    trial_aliases: dict[str, str] = field(default_factory=dict)  # "StaMINA" -> "BMT CTN 0702"
     last_endpoint: str | None = None  # the endpoint of the last sentence's results ("it was 11.2 vs 5.3 months")
 
 
@@ -150,7 +152,7 @@ class Extractor:
         rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
         if rule == "trial:lexicon":
             return ent.ent_id_, "TRIAL"
-        name = TRIAL_SUFFIX_RE.sub("", text).strip()
+        name = TRIAL_SUFFIX_RE.sub("", text.rstrip(").,;:")).strip()
         name = re.sub(r"\s+", " ", name)
         first = name.split()[0].upper()
         if first in self.not_trials or name.upper() in self.not_trials:
@@ -301,6 +303,15 @@ class Extractor:
                     m.canon, m.label, m.rule = (others[-1].canon if others else state.trial), "TRIAL", "trial:registry-id"
                 else:
                     m.label = "TRIAL"
+        # A second name right after a trial's name is its alias: "BMT CTN 0702 (StaMINA)", "the BMT CTN
+        # 0702 trial, also known as StaMINA", "DRAMMATIC (SWOG S1803)"; the reader remembers it.
+        for m in trials:
+            if m.text in state.trial_aliases:
+                m.canon, m.rule = state.trial_aliases[m.text], "trial:alias"
+        for prev, m in zip(trials, trials[1:]):
+            if m.label != "TRIAL_REF" and TRIAL_ALIAS_GAP_RE.fullmatch(text, prev.end, m.start) and prev.canon != m.canon:
+                state.trial_aliases[m.text] = prev.canon
+                m.canon, m.label, m.rule = prev.canon, "TRIAL", "trial:alias"
         # Trial references ("CALGB study") resolve to the last trial of that group.
         for m in trials:
             if m.label == "TRIAL_REF":

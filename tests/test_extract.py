@@ -149,6 +149,43 @@ def test_both_groups_anaphora_and_concessive_clauses():
         source="t.txt", content_type="text/plain")) for m in t.matches]
 
 
+def test_rules_that_carry_to_other_cancers():
+    text = (
+        "LATITUDE: a phase III randomized trial of abiraterone in prostate cancer\n\n"
+        "Abiraterone acetate (AA) given with prednisone (P) prolongs survival. LATITUDE evaluated adding AA + P "
+        "to androgen deprivation therapy (ADT). Men were randomized to ADT plus AA 1,000 mg once daily plus P 5 mg "
+        "once daily or to ADT plus dual placebos. ADT + AA + P improved OS compared with ADT + placebos: median not "
+        "reached versus 34.7 months (HR 0.62; P < 0.001). Grade 3 hypertension occurred in 20.3% and 10.0%, respectively.\n\n"
+        "Another large study compared obinutuzumab with rituximab. After three years, 80.0% of people in the "
+        "obinutuzumab group had lived without their lymphoma getting worse, compared with 73.3% in the rituximab group."
+    )
+    recs = records(text, kind=None)
+    res = [r for r in recs if r.kind == "result"]
+    assert [(r.trial, r.endpoint, arms(r)) for r in res] == [
+        ("LATITUDE", "OS", [("ADT + AA + P", None, "months"), ("ADT + placebo", 34.7, "months")]),
+        ("LATITUDE", "AE", [("ADT + AA + P", 20.3, "%"), ("ADT + placebo", 10.0, "%")]),
+        (None, "PFS", [("obinutuzumab", 80.0, "%"), ("rituximab", 73.3, "%")]),
+    ]
+    assert [r.trial for r in recs if r.kind == "trial"] == ["LATITUDE"]
+
+
+def test_trial_aliases_and_names_by_what_trials_do():
+    text = (
+        "The BMT CTN 0702 trial, also known as StaMINA, randomised 758 patients. In StaMINA, PFS was 58.5% with "
+        "a second ASCT versus 53.9% with lenalidomide maintenance.\n\n"
+        "The question is being addressed in trials such as DRAMMATIC (SWOG S1803).\n\n"
+        "PRIMA enrolled 733 patients and randomized them to niraparib or placebo. In the HRD group the median PFS was "
+        "21.9 months compared with 10.4 months."
+    )
+    recs = records(text, kind=None)
+    assert sorted(r.trial for r in recs if r.kind == "trial") == ["BMT CTN 0702", "DRAMMATIC", "PRIMA"]
+    res = [r for r in recs if r.kind == "result"]
+    assert [(r.trial, arms(r)) for r in res] == [
+        ("BMT CTN 0702", [("transplant", 58.5, "%"), ("lenalidomide", 53.9, "%")]),
+        ("PRIMA", [("niraparib", 21.9, "months"), ("placebo", 10.4, "months")]),
+    ]
+
+
 def test_landmark_rates_carry_a_timepoint_and_effects_attach():
     res = records(
         "Three-year overall survival was 89% in the VMPT-VT group versus 87% in the VMP group "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from extractors.lexicon import Lexicon
 
+EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 
@@ -69,7 +70,7 @@ class NumberGrammar:
         bound_alt = _alt(self.bound_of)
         self.value_re = re.compile(
             rf"(?<![\w.,/-])(?:(?P<bound>{bound_alt})\s*)?(?P<num>{self.num})"
-            rf"(?:(?P<hy>-)(?P<hyunit>year|month|week)s?\b|\s?(?P<unit>{unit_alt})(?![\w]))?",
+            rf"(?:(?P<hy>-)(?P<hyunit>year|month|week)s?\b|\s?(?P<unit>{unit_alt})(?![\w-]))?",
             re.I,
         )
         self.not_reached_re = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?reached\b|\bNR\b", re.I)
@@ -93,13 +94,15 @@ class NumberGrammar:
         self.effect_hint_re = re.compile(r"ratio|\b(?:HR|OR|RR)\b|relative risk", re.I)
         self.n_equals_re = re.compile(rf"\b[nN]\s*=\s*(?P<num>{NUM})")
         # "randomly assigned (in a 2:1 ratio) 616 patients": a parenthesis may stand between
-        self.cue_before_re = re.compile(rf"(?:^|\W)(?:{_alt(ss['cues_before'])})\s*(?:\([^()]{{0,40}}\)\s*)?$", re.I)
+        self.cue_before_re = re.compile(
+            rf"(?:^|\W)(?:{_alt(ss['cues_before'])})\s*(?:\([^()]{{0,40}}\)\s*)?(?:the\s+(?:first|last|initial|remaining)\s+)?$", re.I)
         self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,14}}?\s+(?:{_alt(ss['cues_after'])})\b", re.I)
         self.bare_sample_re = re.compile(rf"(?<![\w.,/%-])(?P<num>{NUM})\s+(?:{_alt(ss['bare_cues_after'])})\b", re.I)
         self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got)\b)", re.I)
         self.event_before_re = re.compile(rf"\b(?:{_alt(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{_alt(ss['not_after'])})\b", re.I)
         self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b", re.I)
+        self.follow_up_pair_re = re.compile(rf"\s+(?:for|in|with)\b[^,;.]{{0,60}}?\band\s+(?P<num>{NUM})\s*(?P<unit>months|month|years|year)\b", re.I)
         stop = _alt(g["attribution"]["stop_events"])
         self.stop_event_re = re.compile(rf"\b(?:{stop})\s+at\s+(?:a\s+)?$", re.I)
         self.effect_re = re.compile(
@@ -181,6 +184,13 @@ class NumberGrammar:
                     best = (dist, m, unit)
             if best:
                 _, m, unit = best
+                # "88.9 months for patients receiving Lynparza and 87.4 months for the placebo group"
+                second = self.follow_up_pair_re.match(s, m.end())
+                if second:
+                    n2 = self.to_number(second["num"])
+                    unit2 = self.unit_of.get(second["unit"].lower())
+                    out.append(Found(second.start("num"), second.end(), "follow_up", n2 * 12 if unit2 == "years" else n2,
+                                     "follow_up:median-follow-up", unit="months"))
                 n = self.to_number(m["num"])
                 months = n * 12 if unit == "years" else n
                 bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
@@ -207,8 +217,8 @@ class NumberGrammar:
             if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or re.search(r"\bage[sd]?\s*$", before, re.I):
                 continue
             after = s[m.end() :]
-            if self.not_after_ss_re.search(after):
-                continue
+            if self.not_after_ss_re.search(after) or EVENT_RATE_AFTER_RE.match(after):
+                continue  # "Three patients (0.4%) ... died": an event count with its rate
             cue_b = bool(self.cue_before_re.search(before)) or not before.strip()
             cue_a = bool(self.cue_after_re.search(" " + after.lstrip())) or bool(re.match(r"^\s+(?:received|were)\b", after))
             if not (cue_b or cue_a):

@@ -135,6 +135,7 @@ class Extractor:
             self.not_trials |= {n.upper() for n in names}
         r = lx.grammar["randomisation"]["cues"]
         self.randomisation_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(r, key=len, reverse=True)) + r")\b", re.I)
+        self.same_study_re = re.compile(rf"\b(?:{_alternation(lx.grammar['attribution']['same_study'])})\b", re.I)
         an = lx.grammar["attribution"]["anaphora"]
         self.anaphora_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in an) + r")\b", re.I)
         at = lx.grammar["attribution"]
@@ -344,7 +345,7 @@ class Extractor:
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
 
         # "Researchers assigned 614 patients to ..." after a trial of another size: a new, unnamed study.
-        if not named and state.trial and any(
+        if not named and state.trial and not self.same_study_re.search(s) and any(
             f.rule != "sample_size:n-equals" and int(f.number) not in state.sample_sizes.get(state.trial, {int(f.number)})
             for f in samples
             # a whole trial's size comes with its arms: "assigned 614 patients to Revlimid or placebo"
@@ -690,6 +691,12 @@ class Extractor:
         mentions = sorted(mentions + self.abbreviations(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
+        # A section heading that names no trial brings the reader back to the article's own trial
+        # (the one its title names) after a digression about another trial.
+        headings = {b.start for b in doc.blocks if b.kind == "heading"}
+        first_prose = next((b.start for b in doc.blocks if b.end - b.start >= 200), len(doc.text))
+        headline = [(b.start, b.end) for b in doc.blocks if b.kind in ("title", "heading") and b.start < first_prose]
+        main_trial = next((m.canon for m in mentions if m.label == "TRIAL" and any(a <= m.start < e for a, e in headline)), None)
         state = ReaderState()
         records: list[DraftRecord] = []
         traces: list[Trace] = []
@@ -711,6 +718,9 @@ class Extractor:
                 end += 1
             ms = mentions[nxt:end]
             trace = Trace(a, b, doc.text[a:b], enabled=explain)
+            if main_trial and a in headings and not any(m.label == "TRIAL" for m in ms):
+                state.trial = main_trial
+                trace.add("trial:heading-returns-to-title", main_trial)
             recs = self.read_sentence(doc.text, a, b, ms, state, doc.source, trace)
             for m in ms:
                 if m.label in ("TRIAL", "TRIAL_REF") and m.canon and a <= m.start < b and m.canon not in trial_first:

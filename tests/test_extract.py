@@ -186,6 +186,23 @@ def test_trial_aliases_and_names_by_what_trials_do():
     ]
 
 
+def test_a_heading_returns_to_the_headline_trial_and_a_second_randomisation_keeps_it():
+    text = (
+        "ATLAS: should carfilzomib be part of maintenance?\n\n"
+        "Ever since the CALGB 100104 study was published, lenalidomide alone has been the default after a "
+        "transplant for most patients, and a friend sent me the paper that has just come out this month.\n\n"
+        "The Italian FORTE trial had hinted at this, in 474 patients. After induction, 356 patients were randomised "
+        "again, to carfilzomib plus lenalidomide (KR) or lenalidomide alone (R). Three-year PFS was 75% with KR and 65% with R.\n\n"
+        "What did they find?\n\n"
+        "180 people were randomly assigned to KRd or to lenalidomide alone. Median PFS was 59.1 vs 41.4 months."
+    )
+    res = records(text)
+    assert [(r.trial, arms(r)) for r in res] == [
+        ("FORTE", [("KR", 75, "%"), ("R", 65, "%")]),
+        ("ATLAS", [("KRd", 59.1, "months"), ("lenalidomide", 41.4, "months")]),
+    ]
+
+
 def test_landmark_rates_carry_a_timepoint_and_effects_attach():
     res = records(
         "Three-year overall survival was 89% in the VMPT-VT group versus 87% in the VMP group "

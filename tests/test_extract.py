@@ -321,3 +321,12 @@ def test_extraction_is_safe_from_several_threads():
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda d: [r.model_dump_json() for r in extract(d)], docs * 3))
     assert together == alone * 3
+
+
+def test_a_pattern_file_that_does_not_parse_names_itself(tmp_path, monkeypatch):
+    from extractors import lexicon
+
+    (tmp_path / "drugs.toml").write_text('[drugs]\nlenalidomide = ["Revlimid"]\nlenalidomide = ["again"]\n')
+    monkeypatch.setattr(lexicon, "PATTERNS_DIR", tmp_path)
+    with pytest.raises(lexicon.PatternFileError, match="drugs.toml"):
+        lexicon._read_toml("drugs.toml")

@@ -33,4 +33,10 @@ review_cmd.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    app()
+    from extractors.lexicon import PatternFileError
+
+    try:
+        app()
+    except PatternFileError as e:  # a rule file a curator edited: say which and where, no traceback
+        typer.echo(f"error: a pattern file does not parse: {e}", err=True)
+        raise SystemExit(2) from None

@@ -141,6 +141,9 @@ class Extractor:
         at = lx.grammar["attribution"]
         ns = sorted(at["new_study"], key=len, reverse=True)
         openers, nouns = (_alternation(at[k]) for k in ("new_study_openers", "new_study_nouns"))
+        # cheap pre-check: words one of which every new-study cue holds
+        words = (*at["new_study_nouns"], "phase")
+        self.study_nouns = words + tuple(p.lower() for p in ns if not any(w in p.lower() for w in words))
         self.new_study_re = re.compile(rf"\b(?:{_alternation(ns)}|(?:{openers})(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns}))\b", re.I)
 
     # ------------------------------------------------------------------ entities
@@ -319,7 +322,8 @@ class Extractor:
                 hit = next((t for t in reversed(state.seen_trials) if self.group_of.get(t) == m.canon or t.startswith(m.canon + " ")), None)
                 m.canon, m.rule = (hit, "trial:group-reference") if hit else (m.canon, "trial:group-reference")
         named = [m for m in trials if m.canon]
-        if not named and self.new_study_re.search(s):
+        low = s.lower()
+        if not named and any(w in low for w in self.study_nouns) and self.new_study_re.search(s):
             state.trial = None
             state.randomised_arms = []
             trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))

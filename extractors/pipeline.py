@@ -123,7 +123,7 @@ class NamePatterns:
         for label, rule, rx in self.patterns:
             for m in rx.finditer(doc.text):
                 word = m.group(0)
-                if word.upper() in self.exclude or word.split()[0].upper() in self.exclude:
+                if label in ("TRIAL", "REGIMEN") and (word.upper() in self.exclude or word.split()[0].upper() in self.exclude):
                     continue
                 span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
                 if span is not None:

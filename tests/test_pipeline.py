@@ -2,16 +2,30 @@
 
 clean and extract are trivial stand-ins (monkeypatched) so these tests check the pipeline,
 not the extraction rules; the review queue is the real one on a temporary SQLite file.
+
+The end of the file checks extractors.pipeline, the spaCy rule pipeline: its components give
+exactly what the plain spaCy versions give.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import random
+import re
+from pathlib import Path
 
 import pytest
+import spacy
 from conftest import article
+from spacy.attrs import IDX
+from spacy.pipeline import EntityRuler, Sentencizer
+from spacy.util import filter_spans
 
+from extractors import pipeline as rule_pipeline
+from extractors.clean import clean
+from extractors.lexicon import load_lexicon
+from extractors.pipeline import RegexSet, match_start
 from trial_curate import pipeline
 from trial_curate.fetch import Fetcher, FetchPolicy
 from trial_curate.models import Source
@@ -218,3 +232,164 @@ def test_rules_version_follows_the_rule_files(tmp_path):
     (tmp_path / "extract.py").write_text("RULES = 2")
     assert len({v1, v2, pipeline.rules_version(tmp_path)}) == 3
     assert pipeline.rules_version() == pipeline.rules_version()  # the real extractors/ package
+
+
+# --------------------------------------------------------------------------- extractors.pipeline
+# The spaCy rule components read and write token columns, scan with RegexSet and skip Doc.text
+# joins; what they give must be exactly what the plain spaCy versions give.
+
+
+class _PlainNamePatterns:
+    """name_patterns as re.finditer + char_span + filter_spans."""
+
+    def __init__(self, lexicon):
+        self.patterns = [(p["label"], p["id"], re.compile(p["regex"])) for p in lexicon.name_patterns]
+        self.exclude = lexicon.excluded_names
+
+    def __call__(self, doc):
+        new = []
+        for label, rule, rx in self.patterns:
+            for m in rx.finditer(doc.text):
+                word = m.group(0)
+                if label in ("TRIAL", "REGIMEN") and (word.upper() in self.exclude or word.split()[0].upper() in self.exclude):
+                    continue
+                span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
+                if span is not None:
+                    span.id_ = rule
+                    new.append(span)
+        if new:
+            doc.ents = filter_spans([*doc.ents, *new])
+        return doc
+
+
+class _PlainDrugNearMiss:
+    def __init__(self, lexicon):
+        fast = rule_pipeline.DrugNearMiss(lexicon)
+        self.lookup = fast.lookup
+        self.candidates = re.compile(rf"\b[A-Z][A-Za-z]{{{fast.min_len - 1},}}\b")
+
+    def __call__(self, doc):
+        new = []
+        for m in self.candidates.finditer(doc.text):
+            generic = self.lookup(m.group(0))
+            if generic:
+                span = doc.char_span(m.start(), m.end(), label="DRUG")
+                if span is not None and not any(t.ent_type for t in span):
+                    span.id_ = generic
+                    new.append(span)
+        if new:
+            doc.ents = filter_spans([*doc.ents, *new])
+        return doc
+
+
+def _plain_block_breaks(doc):
+    for m in re.finditer(r"\n\s*", doc.text):
+        span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if span is not None and span.start > 0:
+            doc[span.start].is_sent_start = True
+    return doc
+
+
+def _plain_steps(nlp):
+    """The pipeline's components the plain way: spaCy's Sentencizer and EntityRuler and the
+    straightforward versions above, run one after the other on nlp's tokens."""
+    lexicon = load_lexicon()
+    bare = spacy.blank("en")  # the rulers tokenize their phrases with it
+    bare.tokenizer = nlp.tokenizer
+    exact = EntityRuler(bare, phrase_matcher_attr="ORTH")
+    exact.add_patterns(lexicon.exact_patterns())
+    ruler = EntityRuler(bare, phrase_matcher_attr="LOWER")
+    ruler.add_patterns(lexicon.ruler_patterns())
+    return [Sentencizer(), _plain_block_breaks, exact, ruler, _PlainNamePatterns(lexicon), _PlainDrugNearMiss(lexicon)]
+
+
+def _annotations(doc):
+    return ([(e.label_, e.start_char, e.end_char, e.ent_id_) for e in doc.ents],
+            [(t.ent_iob_, t.ent_type_, t.ent_id_, t.ent_kb_id_) for t in doc],
+            [t.is_sent_start for t in doc])
+
+
+def _texts():
+    """Gold articles, slices of them (odd starts and ends), and whitespace and punctuation cases."""
+    gold = [clean(p.read_bytes(), source=str(p), content_type="text/plain").text
+            for p in sorted((Path(__file__).parent / "gold" / "articles").glob("*.txt"))]
+    rnd = random.Random(7)
+    joined = "\n\n".join(gold)
+    pieces = []
+    for i in range(60):
+        a = rnd.randrange(len(joined))
+        piece = joined[a:a + rnd.randrange(20, 2500)]
+        pieces.append([piece, piece.replace(" ", "\n", 3), piece.replace("\n", "\r\n"), piece.upper(),
+                       " \n\t " + piece.replace(". ", ".\u00a0\n  "), piece.replace("-", "\u2014")][i % 6])
+    cases = ["", " ", "\n", "\n\n  \n", ".", "...\n", "x", "Revlimed.\n\nRevlimd and Velcade", "D-Rd vs Rd\n",
+             "\nCALGB 100104 (Alliance)", "The MAIA  trial.\u2028Next", "KRd12\r\n\r\nKRd", "a.\n\n(b)\n!c",
+             "Myeloma XI (", "BMT CTN 0702 study.", "grade 3 or 4 neutropenia\n\n  NCT01234567",
+             "Patients on observation Alone-AB12 did well."]  # a longer name over part of a lexicon phrase
+    return gold + pieces + cases
+
+
+def test_rule_components_give_what_plain_spacy_gives():
+    nlp = rule_pipeline.build_nlp()
+    steps = _plain_steps(nlp)
+    texts = _texts()
+
+    def plain(text):
+        doc = nlp.make_doc(text)
+        for step in steps:
+            doc = step(doc)
+        return doc
+
+    expected = [_annotations(plain(t)) for t in texts]
+    assert [_annotations(d) for d in nlp.pipe(texts)] == expected
+    # the components on documents the tokenizer made in another order (doc_text's cache misses)
+    docs = [nlp.tokenizer(t) for t in texts]
+    for _name, component in nlp.pipeline:
+        docs = [component(d) for d in docs]
+    assert [_annotations(d) for d in docs] == expected
+    assert [d.text for d in docs] == texts
+
+
+PATTERNS = [
+    r"\b[A-Z][A-Za-z]{3,}-\d{1,3}\b", r"\bNCT\d{8}\b", r"\b(?:CALGB|ECOG|Alliance)[ -]?\d{2,6}\b",
+    r"\b[A-Z][A-Za-z]{0,4}(?:-[A-Z][A-Za-z]{0,5}\d{0,2}){1,2}\b|\b[A-Z][a-z]{0,3}[A-Z][A-Za-z]{0,4}\b",
+    r"(?<=called )[A-Z]\w+|(?<=named )[A-Z]\w+", r"(?m)^[A-Z]\w*(?=:)", r"\b[Gg]rades?\s+[1-5]",
+    r"\b[A-Za-z][a-z]{2,}(?:mab|nib)\b", r"(\b[A-Z])\1", r"(?i)\bphase\s+i+\b", r"[0-9]+(?:\.[0-9]+)?%",
+    r"x*", r"(?:a|)b?", r"[^a-z ]{3}", r"\d\d(?=\s)", r"\b(?:II|III)\b(?!-)", r"(?<![\w-])[A-Z]{2,}\b",
+]
+
+
+@pytest.mark.parametrize("together", [True, False])
+def test_regex_set_finds_what_finditer_finds(together):
+    regexes = [re.compile(p) for p in PATTERNS + [p["regex"] for p in load_lexicon().name_patterns]]
+    texts = _texts()
+    sets = [RegexSet(regexes)] if together else [RegexSet([rx]) for rx in regexes]
+    for text in texts:
+        found = [spans for s in sets for spans in s.spans(text)]
+        assert found == [[m.span() for m in rx.finditer(text)] for rx in regexes]
+
+
+def test_token_span_is_char_span_expand():
+    nlp = rule_pipeline.build_nlp()
+    text = "A  b.\n\n Cd-ef  (g) \t h\u00a0i "
+    doc = nlp.make_doc(text)
+    starts = doc.to_array(IDX).tolist()
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            expected = None if span is None else (span.start, span.end)
+            assert rule_pipeline._token_span(doc, text, starts, start, end) == expected, (start, end)
+
+
+def test_match_start_knows_where_a_match_begins():
+    def start(pattern):
+        return match_start(re.compile(pattern))
+
+    assert start(r"\b[A-Z][a-z]+") == ("[A-Z]", True)
+    assert start(r"\b(?:CALGB|ECOG)\d") == ("[CE]", True)
+    assert start(r"(?<=called )[A-Z]\w+") == ("[A-Z]", False)
+    assert start(r"\b(?:(?:EMN|IFM) )?[A-Z]{2,}") == ("[EIA-Z]", True)
+    assert start(r"a?\d") == (r"[a\d]", False)
+    assert start(r"\b-\d") == (r"[\-]", False)  # \b before a non-word character: the end of a word
+    assert start(r"(a)\1") == ("[a]", False)  # known, but a pattern with groups is scanned on its own
+    for unsure in (r"x*", r"(?:a|)b?", r"[^a]b", r".b", r"(?i)abc", r"(?i:a)b"):
+        assert start(unsure) is None

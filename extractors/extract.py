@@ -30,7 +30,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from extractors.lexicon import Lexicon, load_lexicon
-from extractors.numbers import Found, NumberGrammar, Value
+from extractors.numbers import Found, NumberGrammar, Value, alternation
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -58,10 +58,6 @@ CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
 TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @dataclass
@@ -133,18 +129,20 @@ class Extractor:
         self.not_trials = lx.excluded_names | {r.upper() for r in lx.regimens}
         for names in lx.drugs.values():
             self.not_trials |= {n.upper() for n in names}
-        r = lx.grammar["randomisation"]["cues"]
-        self.randomisation_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(r, key=len, reverse=True)) + r")\b", re.I)
-        self.same_study_re = re.compile(rf"\b(?:{_alternation(lx.grammar['attribution']['same_study'])})\b", re.I)
-        an = lx.grammar["attribution"]["anaphora"]
-        self.anaphora_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in an) + r")\b", re.I)
         at = lx.grammar["attribution"]
-        ns = sorted(at["new_study"], key=len, reverse=True)
-        openers, nouns = (_alternation(at[k]) for k in ("new_study_openers", "new_study_nouns"))
+
+        def words_re(words) -> re.Pattern:
+            return re.compile(rf"\b(?:{alternation(words)})\b", re.I)
+
+        self.randomisation_re = words_re(lx.grammar["randomisation"]["cues"])
+        self.same_study_re = words_re(at["same_study"])
+        self.anaphora_re = words_re(at["anaphora"])
+        openers, nouns = alternation(at["new_study_openers"]), alternation(at["new_study_nouns"])
+        self.new_study_re = re.compile(
+            rf"\b(?:{alternation(at['new_study'])}|(?:{openers})(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns}))\b", re.I)
         # cheap pre-check: words one of which every new-study cue holds
         words = (*at["new_study_nouns"], "phase")
-        self.study_nouns = words + tuple(p.lower() for p in ns if not any(w in p.lower() for w in words))
-        self.new_study_re = re.compile(rf"\b(?:{_alternation(ns)}|(?:{openers})(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns}))\b", re.I)
+        self.study_nouns = words + tuple(p.lower() for p in at["new_study"] if not any(w in p.lower() for w in words))
 
     # ------------------------------------------------------------------ entities
     @staticmethod
@@ -230,7 +228,7 @@ class Extractor:
         names = {m.text: m.canon for m in mentions if m.label == "TRIAL" and m.rule.startswith("trial:") and m.text == m.canon}
         if not names:
             return []
-        rx = re.compile(r"(?<![\w-])(?:" + _alternation(names) + r")(?![\w-])")
+        rx = re.compile(r"(?<![\w-])(?:" + alternation(names) + r")(?![\w-])")
         out, keep = [], []
         for m in mentions:
             if m.label == "REGIMEN" and m.text in names:  # "PRIMA" taken for a regimen by its shape

@@ -43,7 +43,8 @@ class Found:
     extra: dict | None = None
 
 
-def _alt(words) -> str:
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first (so "more than" wins over "more")."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -55,19 +56,19 @@ class NumberGrammar:
         self.words = {k: float(v) for k, v in g["number_words"].items()}
         tens = [w for w, v in self.words.items() if v >= 20]
         units_words = [w for w, v in self.words.items() if v < 10]
-        word_num = rf"(?:(?:{_alt(tens)})(?:[- ](?:{_alt(units_words)}))?|{_alt(self.words)})"
+        word_num = rf"(?:(?:{alternation(tens)})(?:[- ](?:{alternation(units_words)}))?|{alternation(self.words)})"
         self.num = rf"(?:{NUM}|{word_num})"
         self.word_number_re = re.compile(rf"\b{word_num}\b", re.I)
         self.unit_of = {}
         for unit, forms in g["units"].items():
             for f in forms:
                 self.unit_of[f.lower()] = unit
-        unit_alt = _alt(self.unit_of)
+        unit_alt = alternation(self.unit_of)
         self.bound_of = {}
         for bound, forms in g["bounds"].items():
             for f in forms:
                 self.bound_of[f.lower()] = bound
-        bound_alt = _alt(self.bound_of)
+        bound_alt = alternation(self.bound_of)
         self.value_re = re.compile(
             rf"(?<![\w.,/-])(?:(?P<bound>{bound_alt})\s*)?(?P<num>{self.num})"
             rf"(?:(?P<hy>-)(?P<hyunit>year|month|week)s?\b|\s?(?P<unit>{unit_alt})(?![\w-]))?",
@@ -75,35 +76,35 @@ class NumberGrammar:
         )
         self.not_reached_re = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?reached\b|\bNR\b", re.I)
         na = g["not_values"]
-        self.not_after_re = re.compile(rf"^\s*(?:{_alt(na['units_after'])})(?![\w])", re.I)
-        self.not_before_re = re.compile(rf"(?:^|\W)(?:{_alt(na['words_before'])})\s*$", re.I)
-        self.duration_after_re = re.compile(rf"^\s+(?:{_alt(na['duration_after'])})\b", re.I)
-        self.duration_before_re = re.compile(rf"\b(?:{_alt(na['duration_before'])})\s+$", re.I)
-        self.effect_after_re = re.compile(rf"^\s*(?:{_alt(na['effect_words_after'])})\b", re.I)
-        self.threshold_after_re = re.compile(rf"^\s*(?:{_alt(na['threshold_after'])})\b", re.I)
+        self.not_after_re = re.compile(rf"^\s*(?:{alternation(na['units_after'])})(?![\w])", re.I)
+        self.not_before_re = re.compile(rf"(?:^|\W)(?:{alternation(na['words_before'])})\s*$", re.I)
+        self.duration_after_re = re.compile(rf"^\s+(?:{alternation(na['duration_after'])})\b", re.I)
+        self.duration_before_re = re.compile(rf"\b(?:{alternation(na['duration_before'])})\s+$", re.I)
+        self.effect_after_re = re.compile(rf"^\s*(?:{alternation(na['effect_words_after'])})\b", re.I)
+        self.threshold_after_re = re.compile(rf"^\s*(?:{alternation(na['threshold_after'])})\b", re.I)
         ss = g["sample_size"]
-        nouns = _alt(ss["nouns"])
+        nouns = alternation(ss["nouns"])
         self.sample_re = re.compile(
             rf"(?<![\w.,/-])(?:(?P<bound>{bound_alt})\s+)?(?P<num>{NUM}|{word_num})"
             rf"(?P<mods>(?:\s+(?!(?:for|of|in|with|at|and|or|{unit_alt})\b)[A-Za-z-]+){{0,4}}?)\s+(?P<noun>{nouns})\b",
             re.I,
         )
         # cheap pre-checks: a sentence without these words holds no sample size / timepoint / effect
-        self.sample_hint_re = re.compile(rf"\b(?:{nouns}|{_alt(ss['bare_cues_after'])})\b|\b[nN]\s*=", re.I)
+        self.sample_hint_re = re.compile(rf"\b(?:{nouns}|{alternation(ss['bare_cues_after'])})\b|\b[nN]\s*=", re.I)
         self.timepoint_hint_re = re.compile(r"year|month", re.I)
         self.effect_hint_re = re.compile(r"ratio|\b(?:HR|OR|RR)\b|relative risk", re.I)
         self.n_equals_re = re.compile(rf"\b[nN]\s*=\s*(?P<num>{NUM})")
         # "randomly assigned (in a 2:1 ratio) 616 patients": a parenthesis may stand between
         self.cue_before_re = re.compile(
-            rf"(?:^|\W)(?:{_alt(ss['cues_before'])})\s*(?:\([^()]{{0,40}}\)\s*)?(?:the\s+(?:first|last|initial|remaining)\s+)?$", re.I)
-        self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,14}}?\s+(?:{_alt(ss['cues_after'])})\b", re.I)
-        self.bare_sample_re = re.compile(rf"(?<![\w.,/%-])(?P<num>{NUM})\s+(?:{_alt(ss['bare_cues_after'])})\b", re.I)
+            rf"(?:^|\W)(?:{alternation(ss['cues_before'])})\s*(?:\([^()]{{0,40}}\)\s*)?(?:the\s+(?:first|last|initial|remaining)\s+)?$", re.I)
+        self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,14}}?\s+(?:{alternation(ss['cues_after'])})\b", re.I)
+        self.bare_sample_re = re.compile(rf"(?<![\w.,/%-])(?P<num>{NUM})\s+(?:{alternation(ss['bare_cues_after'])})\b", re.I)
         self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got)\b)", re.I)
-        self.event_before_re = re.compile(rf"\b(?:{_alt(ss['event_before'])})\s*$", re.I)
-        self.not_after_ss_re = re.compile(rf"^\s+(?:{_alt(ss['not_after'])})\b", re.I)
+        self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
+        self.not_after_ss_re = re.compile(rf"^\s+(?:{alternation(ss['not_after'])})\b", re.I)
         self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b", re.I)
         self.follow_up_pair_re = re.compile(rf"\s+(?:for|in|with)\b[^,;.]{{0,60}}?\band\s+(?P<num>{NUM})\s*(?P<unit>months|month|years|year)\b", re.I)
-        stop = _alt(g["attribution"]["stop_events"])
+        stop = alternation(g["attribution"]["stop_events"])
         self.stop_event_re = re.compile(rf"\b(?:{stop})\s+at\s+(?:a\s+)?$", re.I)
         self.effect_re = re.compile(
             rf"\b(?P<kind>hazard ratio|HR|odds ratio|OR|relative risk|RR)\b[\s,:=]*(?:of|was|is|for [\w\s]+?)?\s*[=:,]?\s*"

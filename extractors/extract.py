@@ -224,21 +224,19 @@ class Extractor:
 
     def trial_repeats(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """A name the article uses for a trial ("a study called PRIMA", "LATITUDE: a phase III trial")
-        is that trial wherever else it appears ("LATITUDE evaluated ..."): rule trial:same-name."""
+        is that trial wherever else it appears ("LATITUDE evaluated ..."): rule trial:same-name.
+        Returns the mentions with those added (and regimen-shaped uses of the name turned into trials)."""
         names = {m.text: m.canon for m in mentions if m.label == "TRIAL" and m.rule.startswith("trial:") and m.text == m.canon}
         if not names:
-            return []
-        rx = re.compile(r"(?<![\w-])(?:" + alternation(names) + r")(?![\w-])")
-        out, keep = [], []
+            return mentions
+        out = []
         for m in mentions:
             if m.label == "REGIMEN" and m.text in names:  # "PRIMA" taken for a regimen by its shape
-                out.append(Mention("TRIAL", m.start, m.end, m.text, names[m.text], "trial:same-name"))
-            else:
-                keep.append(m)
-        for u in rx.finditer(text):
+                m = Mention("TRIAL", m.start, m.end, m.text, names[m.text], "trial:same-name")
+            out.append(m)
+        for u in re.finditer(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])", text):
             if not any(m.start < u.end() and u.start() < m.end for m in mentions):
                 out.append(Mention("TRIAL", u.start(), u.end(), u.group(0), names[u.group(0)], "trial:same-name"))
-        mentions[:] = keep
         return out
 
     # ------------------------------------------------------------------ arms
@@ -688,8 +686,7 @@ class Extractor:
 
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
-        mentions = self.mentions(sdoc)
-        mentions += self.trial_repeats(doc.text, mentions)
+        mentions = self.trial_repeats(doc.text, self.mentions(sdoc))
         mentions = sorted(mentions + self.abbreviations(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]

@@ -172,34 +172,37 @@ class Extractor:
             return name, "TRIAL_REF"
         return name, "TRIAL"
 
-    def mentions(self, sdoc: Doc) -> list[Mention]:
+    def mentions(self, sdoc: Doc, text: str) -> list[Mention]:
+        """The pipeline's entities as mentions (text is sdoc's text: Span.text would join tokens)."""
         out = []
         for ent in sdoc.ents:
+            start, end = ent.start_char, ent.end_char
+            ent_text = text[start:end]
             if ent.label_ == "TRIAL":
-                named = self._trial_name(ent, ent.text)
+                named = self._trial_name(ent, ent_text)
                 if not named:
                     continue
                 canon, label = named
                 rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
                 if label == "REGIMEN":
                     rule = "arm:regimen-cycles"
-                out.append(Mention(label, ent.start_char, ent.end_char, ent.text, canon, rule))
+                out.append(Mention(label, start, end, ent_text, canon, rule))
             elif ent.label_ == "REGIMEN" and ent.ent_id_.startswith("arm:"):
                 # a regimen found by its shape ("D-Rd"); name_patterns already dropped common abbreviations
-                known = ent.text in self.lexicon.regimens
-                if not known and ent.text.isalpha() and ent.text.isupper():
+                known = ent_text in self.lexicon.regimens
+                if not known and ent_text.isalpha() and ent_text.isupper():
                     continue  # capitals alone (HRD, PARP, a speaker's name) are a regimen only if defined: "(ABCP)"
-                out.append(Mention("REGIMEN", ent.start_char, ent.end_char, ent.text, ent.text,
+                out.append(Mention("REGIMEN", start, end, ent_text, ent_text,
                                    "arm:regimen" if known else ent.ent_id_))
             elif ent.ent_id_ in self.pattern_canon:
                 # a drug by its name stem ("obinutuzumab"), a graded adverse event ("grade 3 hypertension")
-                canon = self.pattern_canon[ent.ent_id_] or ent.text.lower()
-                out.append(Mention(ent.label_, ent.start_char, ent.end_char, ent.text, canon, ent.ent_id_))
+                canon = self.pattern_canon[ent.ent_id_] or ent_text.lower()
+                out.append(Mention(ent.label_, start, end, ent_text, canon, ent.ent_id_))
             else:
                 rule = {"DRUG": "arm:drug", "REGIMEN": "arm:regimen", "ARM": "arm:comparator", "ENDPOINT": "endpoint:phrase"}[ent.label_]
-                if ent.label_ == "DRUG" and ent.ent_id_ and ent.text.lower() not in self.lexicon.brand_names:
+                if ent.label_ == "DRUG" and ent.ent_id_ and ent_text.lower() not in self.lexicon.brand_names:
                     rule = "arm:drug-near-miss"
-                out.append(Mention(ent.label_, ent.start_char, ent.end_char, ent.text, ent.ent_id_ or ent.text, rule))
+                out.append(Mention(ent.label_, start, end, ent_text, ent.ent_id_ or ent_text, rule))
         return out
 
     def abbreviations(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -686,7 +689,7 @@ class Extractor:
 
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
-        mentions = self.trial_repeats(doc.text, self.mentions(sdoc))
+        mentions = self.trial_repeats(doc.text, self.mentions(sdoc, doc.text))
         mentions = sorted(mentions + self.abbreviations(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]

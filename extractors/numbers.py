@@ -14,6 +14,14 @@ from extractors.lexicon import Lexicon
 EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+# The cue patterns that end in "$" look at the words just before a number; searching the whole
+# prefix would try every position of it (quadratic in the sentence), so they get its last characters.
+LEAD = 120
+
+
+def lead(s: str, i: int) -> str:
+    """The text just before position i (at most LEAD characters), for patterns ending in "$"."""
+    return s[max(0, i - LEAD) : i]
 
 
 @dataclass
@@ -44,8 +52,14 @@ class Found:
 
 
 def alternation(words) -> str:
-    """A regex alternation of literal words, longest first (so "more than" wins over "more")."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """A regex alternation of literal words, longest first (so "more than" wins over "more").
+
+    It opens with a look-ahead on the words' first characters: the regex engine tries every
+    word of an alternation at every position it reaches, and that one test rules most out."""
+    words = sorted(words, key=len, reverse=True)
+    firsts = sorted({c for w in words if w for c in (w[0].lower(), w[0].upper())})
+    guard = f"(?=[{''.join(re.escape(c) for c in firsts)}])" if firsts and all(words) else ""
+    return guard + "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
 
 class NumberGrammar:
@@ -176,7 +190,7 @@ class NumberGrammar:
                     dist = 0 if re.search(r"\bmedian(?: of)?\s*$", gap) else len(gap)
                 elif m.end() <= fm.start():
                     gap = s[m.end() : fm.start()]
-                    if len(gap) > 12 or self.stop_event_re.search(s[: m.start()]):
+                    if len(gap) > 12 or self.stop_event_re.search(lead(s, m.start())):
                         continue
                     dist = len(gap)
                 else:
@@ -211,7 +225,7 @@ class NumberGrammar:
             n = self.to_number(m["num"])
             if n is None or n < 2 or n != int(n):
                 continue
-            before = s[: m.start()]
+            before = lead(s, m.start())
             if self.event_before_re.search(before) or (event_until >= 0 and AND_AGAIN_RE.match(s, event_until, m.start())):
                 event_until = m.end()
                 continue
@@ -233,7 +247,7 @@ class NumberGrammar:
             n = self.to_number(m["num"])
             if n is None or n < 2 or n != int(n) or ("," not in m["num"] and 1900 <= n <= 2100):
                 continue
-            if re.search(r"\d\s*(?:to|-|–|and)\s*$", s[: m.start()]):
+            if re.search(r"\d\s*(?:to|-|–|and)\s*$", lead(s, m.start())):
                 continue  # "aged 18 to 65 were randomly assigned": the end of a range
             if not any(f.start <= m.start() < f.end for f in out):
                 out.append(Found(m.start(), m.end("num"), "sample_size", n, "sample_size:cue-after"))
@@ -280,7 +294,7 @@ class NumberGrammar:
                 continue  # "three-year", "18-month": an adjective (timepoints are found separately)
             unit = self.unit_of.get((m["unit"] or "").lower())
             after = s[b:]
-            before = s[: m.start()]
+            before = lead(s, m.start())
             if self.not_after_re.search(after) or self.not_before_re.search(before):
                 continue
             if unit == "%" and self.effect_after_re.search(after):

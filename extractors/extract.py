@@ -45,7 +45,6 @@ COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
 CITATION_START_RE = re.compile(r"[\d,\-–]+\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
-SUBGROUP_CUES = re.compile(r"risk|subgroup|positive|negative|older|younger|aged|elderly|del\(|t\(|ISS|stage|with\s+\w+\s+\w+", re.I)
 DIGIT_RE = re.compile(r"\d")
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
@@ -137,6 +136,7 @@ class Extractor:
         self.randomisation_re = words_re(lx.grammar["randomisation"]["cues"])
         self.same_study_re = words_re(at["same_study"])
         self.anaphora_re = words_re(at["anaphora"])
+        self.subgroup_cues_re = re.compile(rf"{alternation(lx.grammar['subgroup']['cues'])}|with\s+\w+\s+\w+", re.I)
         openers, nouns = alternation(at["new_study_openers"]), alternation(at["new_study_nouns"])
         self.new_study_re = re.compile(
             rf"\b(?:{alternation(at['new_study'])}|(?:{openers})(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns}))\b", re.I)
@@ -565,7 +565,7 @@ class Extractor:
                             p_bound=e.extra.get("p_bound", "exact"))
             rules.append(e.rule)
         sub = SUBGROUP_RE.match(s)
-        subgroup = sub["sub"].strip() if sub and SUBGROUP_CUES.search(sub["sub"]) else None
+        subgroup = sub["sub"].strip() if sub and self.subgroup_cues_re.search(sub["sub"]) else None
         if subgroup:
             rules.append("subgroup:sentence-opening")
 

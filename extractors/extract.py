@@ -43,7 +43,7 @@ JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|{D
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
-CITATION_START_RE = re.compile(r"[\d,\-–]+\s+")
+CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 DIGIT_RE = re.compile(r"\d")
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
@@ -709,7 +709,7 @@ class Extractor:
             while b > a and doc.text[b - 1].isspace():
                 b -= 1
             if a >= 2 and doc.text[a - 1] == "." and doc.text[a - 2].isalpha():
-                m = CITATION_START_RE.match(doc.text, a, b)  # "transplantation.1 Maintenance": skip the "1"
+                m = CITATION_START_RE.match(doc.text, a, b)  # "transplantation.1 Maintenance", "chemotherapy.[5] Median": skip the marker
                 a = m.end() if m else a
             if a >= b or any(st <= a < e for st, e in skip):
                 continue

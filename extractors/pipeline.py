@@ -41,7 +41,8 @@ from spacy.util import compile_infix_regex
 
 from extractors.lexicon import Lexicon, load_lexicon
 
-CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d)"
+# a full stop glued to a citation marker ends the sentence: "transplantation.1", "chemotherapy.[5]"
+CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d|\[\d)"
 DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
 
 

@@ -289,6 +289,18 @@ def test_reference_lists_yield_nothing():
     assert records(text, kind=None) == []
 
 
+
+def test_a_citation_glued_to_the_full_stop_ends_the_sentence():
+    # the randomisation and the "X vs Y" are two sentences, so the arms come from the first
+    for marker in ("[5]", "5", "[5,6]"):
+        text = (
+            "CALGB 100104 randomised 460 patients to lenalidomide or placebo after transplantation."
+            f"{marker} Median PFS was 46 vs 27 months."
+        )
+        res = records(text)
+        assert [arms(r) for r in res] == [[("lenalidomide", 46, "months"), ("placebo", 27, "months")]], marker
+        assert not [a for r in res for a in r.arms if a.value in (5, 6)]
+
 def test_explain_lists_rules_per_sentence():
     doc = clean("Median PFS was 39 months with lenalidomide vs 20 months with observation.", source="x.txt",
                 content_type="text/plain")

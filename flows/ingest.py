@@ -4,7 +4,7 @@ Thin orchestration of trial_curate.pipeline; no logic of its own beyond batching
 
     expand-sources        one task: sources TOML / arguments -> page Sources
     fetch-batch           a task per batch of pages (fetch + snapshot; unchanged pages finish here)
-    fetch-again           only for pages that failed with 5xx / timeouts: Prefect task retries
+    fetch-again           only for pages that failed with 5xx / 429 / timeouts: Prefect task retries
     clean-extract         a task per batch of changed pages, cached by Prefect on the snapshot
                           hashes and the rules version (a re-run after a queue failure, or another
                           run over the same snapshots, does not clean + extract again)
@@ -41,7 +41,7 @@ from trial_curate.sources import sources_from_args
 BATCH_SIZE = 25
 MAX_WORKERS = 4
 MAX_FETCH_BATCH = 250
-RETRY_DELAYS = [3, 15]  # seconds before the 2nd and 3rd try of a page that failed with 5xx / timeout
+RETRY_DELAYS = [3, 15]  # seconds before the 2nd and 3rd try of a page that failed with 5xx / 429 / timeout
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -82,7 +82,7 @@ def fetch_batch(pages: list[Source], raw_dir: str, policy: FetchPolicy, rules: s
 
 
 def _transient_only(task, task_run, state) -> bool:
-    """Retry fetch-again only for 5xx answers, timeouts and connection errors."""
+    """Retry fetch-again only for 5xx and 429 answers, timeouts and connection errors."""
     try:
         state.result()
     except FetchFailed as e:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email.utils
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -50,6 +52,17 @@ def test_500_is_retried_with_backoff_then_reported(site, fetcher):
         fetcher.fetch(site.url("/boom.html"))
     assert e.value.transient and "500" in e.value.message
     assert site.hits("/boom.html") == 3
+
+
+def test_429_is_retried_and_a_long_retry_after_is_left_for_the_next_run(site, fetcher):
+    site.page("/busy.html", "slow down", status=429)
+    with pytest.raises(FetchFailed) as e:
+        fetcher.fetch(site.url("/busy.html"))
+    assert e.value.transient and "429" in e.value.message and site.hits("/busy.html") == 3
+    site.page("/later.html", "come back tomorrow", status=503, headers={"Retry-After": "86400"})
+    with pytest.raises(FetchFailed) as e:
+        fetcher.fetch(site.url("/later.html"))
+    assert not e.value.transient and "86400 s" in e.value.message and site.hits("/later.html") == 1
 
 
 def test_slow_response_times_out_and_is_transient(site):
@@ -153,3 +166,21 @@ def test_with_retries_only_retries_what_it_is_told():
     with pytest.raises(FetchFailed):
         with_retries(permanent, attempts=5, sleep=waits.append)
     assert len(calls) == 1
+
+    def busy():  # the server said how long to wait (Retry-After): at least that long
+        calls.append(1)
+        raise FetchFailed("x", "HTTP 429", transient=True, status=429, retry_after=7.0)
+
+    waits.clear()
+    with pytest.raises(FetchFailed):
+        with_retries(busy, attempts=3, backoff=0.5, sleep=waits.append)
+    assert waits == [7.0, 7.0]
+
+
+def test_retry_after_reads_seconds_and_dates():
+    from trial_curate.fetch import _retry_after
+
+    assert _retry_after("120") == 120.0
+    assert _retry_after(None) is None and _retry_after("soon") is None
+    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: no wait
+    assert 3500 < _retry_after(email.utils.format_datetime(datetime.now(timezone.utc) + timedelta(hours=1))) <= 3600

@@ -4,7 +4,8 @@ The one job of this module is getting bytes politely and safely:
 
 * a clear User-Agent, timeouts, a bounded number of redirects;
 * a response-size cap (the body is streamed and reading stops at the cap);
-* retries with backoff on 5xx answers, timeouts and connection errors — never on 4xx;
+* retries with backoff on 5xx and 429 answers (waiting as long as a Retry-After asks, up to a
+  cap), timeouts and connection errors — never on other 4xx;
 * only HTML or plain-text answers for pages (feeds and sitemaps may also be XML);
 * conditional requests: If-None-Match / If-Modified-Since from the previous snapshot,
   so a 304 answer means "unchanged" without downloading the body again;
@@ -13,15 +14,17 @@ The one job of this module is getting bytes politely and safely:
   `Fetcher` in the process (tasks run in threads).
 
 Every failure is a `FetchFailed` exception with a message a curator can act on and a
-`transient` flag (worth retrying later: 5xx, timeouts, connection errors).  Callers turn it
+`transient` flag (worth retrying later: 5xx, 429, timeouts, connection errors).  Callers turn it
 into a `FetchError` value; a failed page never crashes a run.
 """
 
 from __future__ import annotations
 
+import email.utils
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TypeVar
 from urllib.parse import urlsplit
@@ -48,12 +51,14 @@ T = TypeVar("T")
 class FetchFailed(Exception):
     """A page could not be fetched; `transient` says whether trying again later may help."""
 
-    def __init__(self, location: str, message: str, *, transient: bool = False, status: int | None = None):
+    def __init__(self, location: str, message: str, *, transient: bool = False, status: int | None = None,
+                 retry_after: float | None = None):
         super().__init__(f"{location}: {message}")
         self.location = location
         self.message = message
         self.transient = transient
         self.status = status
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class FetchPolicy:
     max_bytes: int = 5_000_000
     attempts: int = 3
     backoff: float = 1.0  # seconds before the 2nd attempt; doubles each time
+    max_retry_after: float = 60.0  # longest Retry-After we wait for within one run (longer: fail, retry next run)
     min_interval: float = 1.0  # seconds between two requests to the same host
     per_host: int = 2  # concurrent requests to one host
     respect_robots: bool = True
@@ -100,7 +106,8 @@ def with_retries(
 ) -> T:
     """Call `attempt` until it succeeds, retrying only errors `retry_if` accepts.
 
-    Waits backoff, 2*backoff, 4*backoff ... between attempts; re-raises the last error.
+    Waits backoff, 2*backoff, 4*backoff ... between attempts, or longer when the error says how
+    long the server asked us to wait (FetchFailed.retry_after); re-raises the last error.
     """
     for n in range(1, max(1, attempts) + 1):
         try:
@@ -108,8 +115,24 @@ def with_retries(
         except Exception as e:  # noqa: BLE001 - filtered by retry_if
             if n >= attempts or not retry_if(e):
                 raise
-            sleep(backoff * 2 ** (n - 1))
+            sleep(max(backoff * 2 ** (n - 1), getattr(e, "retry_after", None) or 0))
     raise AssertionError("unreachable")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 # --------------------------------------------------------------------------- per-host politeness
@@ -247,8 +270,14 @@ class Fetcher:
                     r.read()  # (empty) lets the connection be reused
                     return Fetched(location=url, not_modified=True, url=final, status=304,
                                    etag=r.headers.get("etag"), last_modified=r.headers.get("last-modified"))
-                if r.status_code >= 500:
-                    raise FetchFailed(url, f"server error HTTP {r.status_code}", transient=True, status=r.status_code)
+                if r.status_code == 429 or r.status_code >= 500:
+                    wait = _retry_after(r.headers.get("retry-after"))
+                    if wait is not None and wait > self.policy.max_retry_after:
+                        raise FetchFailed(url, f"HTTP {r.status_code}; the server asks us to wait {wait:.0f} s, "
+                                               "longer than this run waits: next run", transient=False, status=r.status_code)
+                    what = "too many requests" if r.status_code == 429 else "server error"
+                    raise FetchFailed(url, f"{what} HTTP {r.status_code}", transient=True, status=r.status_code,
+                                      retry_after=wait)
                 if r.status_code >= 400:
                     raise FetchFailed(url, f"HTTP {r.status_code} {r.reason_phrase}".strip(), status=r.status_code)
                 ctype = r.headers.get("content-type")

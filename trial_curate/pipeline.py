@@ -57,7 +57,7 @@ class SourceOutcome:
     status: Status
     snapshot_sha256: str | None = None
     error: FetchError | None = None
-    transient: bool = False  # the failure may go away when tried again (5xx, timeout)
+    transient: bool = False  # the failure may go away when tried again (5xx, 429, timeout)
     drafts: int = 0  # draft records extracted and handed to the review queue
     records: int = 0  # of which queued for review: new records + new versions of changed ones
     per_trial_endpoint: dict[tuple[str, str], int] = field(default_factory=dict)  # new records

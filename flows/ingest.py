@@ -9,6 +9,7 @@ Thin orchestration of trial_curate.pipeline; no logic of its own beyond batching
                           hashes and the rules version (a re-run after a queue failure, or another
                           run over the same snapshots, does not clean + extract again)
     enqueue-batch         a task per batch: hand drafts to the review queue
+    withdraw-pages        pages that answered 404 / 410: their records are flagged gone
 
 Pages are batched (default 25 per task) because each task run costs orchestration time; the
 task runner has a fixed number of threads (`max_workers`).  The flow is async on purpose: in
@@ -127,6 +128,17 @@ def enqueue_batch(pages: list[pipeline.FetchedPage], extracted: list[pipeline.Ex
         getattr(queue, "close", lambda: None)()
 
 
+@task(name="withdraw-pages", cache_policy=NO_CACHE)
+def withdraw_pages(pages: list[pipeline.FetchedPage], raw_dir: str, database_url: str) -> list[pipeline.SourceOutcome]:
+    """Pages their sites no longer have (404 / 410): flag their records gone."""
+    with pipeline._queue_lock:
+        queue = pipeline.open_queue(database_url)
+    try:
+        return [pipeline.withdraw_step(queue, page, SnapshotStore(raw_dir)) for page in pages]
+    finally:
+        getattr(queue, "close", lambda: None)()
+
+
 # --------------------------------------------------------------------------- flow
 
 
@@ -155,6 +167,7 @@ async def ingest_flow(
 
     # Fetch + snapshot, batch by batch; transient failures get a second chance with task retries.
     todo: list[pipeline.FetchedPage] = []
+    removed: list[pipeline.FetchedPage] = []
     retries = []
     done = 0
     # Fetching an unchanged page is cheap, so fetch batches are larger: one per worker (at most
@@ -167,6 +180,8 @@ async def ingest_flow(
             elif fetched.outcome.transient:
                 again = fetch_again.with_options(retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS)
                 retries.append((fetched, again.submit(fetched.source, raw, policy, rules)))
+            elif fetched.removed:
+                removed.append(fetched)
             else:
                 outcomes.append(fetched.outcome)
         done += len(future.result())
@@ -188,6 +203,8 @@ async def ingest_flow(
         outcomes += future.result()
         _say(f"queued {sum(1 for o in outcomes if o.status in ('new', 'changed'))} changed pages", quiet)
 
+    if removed:
+        outcomes += withdraw_pages.submit(removed, raw, settings.database_url).result()
     summary = pipeline.summarize(outcomes, started=started)
     await _artifacts(summary)
     return summary

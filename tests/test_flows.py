@@ -66,14 +66,16 @@ def test_ingest_flow_batches_retries_caches_and_reports(prefect_harness, site, t
     assert calls.clean == 7 + 1 + len(same_batch) < 15
     assert second.records == 8 and second.exit_code == 0
 
-    # 3rd run: nothing changed.
+    # 3rd run: nothing changed, but one page left its site: its record is flagged gone.
+    site.remove("/p0.html")
     third = ingest.run_ingest(sources=sources, settings=settings, batch_size=3, max_workers=2, min_interval=0, quiet=True)
-    assert sorted(o.status for o in third.outcomes) == ["failed"] + ["unchanged"] * 8
+    assert sorted(o.status for o in third.outcomes) == ["failed"] * 2 + ["unchanged"] * 7
+    assert "1 of its records flagged gone" in by_name(third)["p0.html"].error.message and third.queue["gone"] == 1
 
     from prefect.artifacts import Artifact
 
     report = Artifact.get("ingest-summary")
-    assert "Ingested 9 pages" in report.data and "8 unchanged" in report.data
+    assert "Ingested 9 pages" in report.data and "7 unchanged" in report.data
 
 def test_serve_makes_one_deployment_per_schedule(prefect_harness, tmp_path):
     from flows.serve import deployment_name, deployments_for

@@ -84,8 +84,14 @@ def test_new_unchanged_edited_removed_pages(site, settings, queue, calls):
     assert statuses(third) == {"a.html": "failed", "b.html": "changed"}
     failed = third.failed[0]
     assert failed.error.stage == "fetch" and "404" in failed.error.message
-    assert third.queue["gone"] == 1 and third.exit_code == 0
-    assert len(queue.list(gone=False)) == 2  # ALPHA-1, BETA-2 (GAMMA-3 is flagged gone)
+    assert "the page is gone: 1 of its records flagged gone" in failed.error.message
+    assert third.queue["gone"] == 2 and third.exit_code == 0
+    assert len(queue.list(gone=False)) == 1  # BETA-2 (ALPHA-1 left with its page, GAMMA-3 with the edit)
+
+    site.page("/a.html", article("A", "ALPHA-1 met its endpoint"))  # back, as it was
+    fourth = run(urls, settings, queue)
+    assert statuses(fourth) == {"a.html": "changed", "b.html": "unchanged"}
+    assert len(queue.list(gone=False)) == 2 and fourth.records == 0  # ALPHA-1 returned, not asked again
 
 
 def test_etag_turns_into_a_304_and_no_work(site, settings, queue, calls):

@@ -37,6 +37,9 @@ Status = Literal["new", "changed", "unchanged", "failed"]
 Stage = Literal["fetch", "decode", "clean", "extract", "queue"]
 Progress = Callable[["SourceOutcome"], None]
 
+# answers that say a page is gone for good (its records are flagged gone)
+REMOVED_STATUSES = (404, 410)
+
 # Review-queue calls are serialised within a process (SQLite and threads do not mix well).
 _queue_lock = threading.Lock()
 
@@ -73,6 +76,7 @@ class FetchedPage:
     snapshot: Snapshot | None = None
     first_time: bool = True  # never processed before (-> status "new")
     outcome: SourceOutcome | None = None
+    removed: bool = False  # the site answered 404 / 410: the page is gone (see withdraw_step)
     started: float = field(default_factory=time.perf_counter)
 
 
@@ -159,6 +163,7 @@ def fetch_step(source: Source, store: SnapshotStore, fetcher: Fetcher, rules: st
         )
     except FetchFailed as e:
         page.outcome = _failed(source.location, "fetch", e.message, transient=e.transient, started=page.started)
+        page.removed = e.status in REMOVED_STATUSES and not page.first_time
         return page
     if got.not_modified and latest is not None:
         page.snapshot = latest
@@ -290,8 +295,29 @@ def enqueue_many(queue, pages: list[FetchedPage], extracted: list[Extracted], st
     return outcomes
 
 
+def withdraw_step(queue, page: FetchedPage, store: SnapshotStore) -> SourceOutcome:
+    """A page its site no longer has (404 / 410): its records in the queue are flagged gone
+    (never deleted; curators' decisions stay), and it is queued afresh if it comes back.
+    The outcome stays "failed" with the fetch error, plus how many records were flagged."""
+    outcome, location = page.outcome, page.source.location
+    with store.source_lock(location):
+        try:
+            with _queue_lock:
+                summary = queue.enqueue(location, [], None)
+        except Exception as e:  # noqa: BLE001 - the queue's failure is this page's failure
+            return _failed(location, "queue", f"{outcome.error.message}; flagging its records gone failed: "
+                                              f"{e.__class__.__name__}: {e}", started=page.started)
+        store.mark_withdrawn(location)
+    if summary.gone:
+        outcome.error.message += f"; the page is gone: {summary.gone} of its records flagged gone"
+    outcome.queue = {"new": 0, "changed": 0, "unchanged": 0, "gone": summary.gone}
+    return outcome
+
+
 def finish_page(page: FetchedPage, queue, store: SnapshotStore, rules: str, *, force: bool = False) -> SourceOutcome:
-    """Clean + extract + enqueue a fetched page that needs it."""
+    """Clean + extract + enqueue a fetched page that needs it (or withdraw one that is gone)."""
+    if page.removed:
+        return withdraw_step(queue, page, store)
     if page.outcome is not None:
         return page.outcome
     try:
@@ -357,6 +383,8 @@ def run(sources: Iterable[Source], settings: Settings, queue=None, *, policy: Fe
             for fetched in pool.map(lambda page: fetch_step(page, store, fetcher, rules), pages):
                 if fetched.outcome is None:
                     todo.append(fetched)
+                elif fetched.removed:
+                    done([withdraw_step(queue, fetched, store)])
                 else:
                     done([fetched.outcome])
     for i in range(0, len(todo), max(1, batch_size)):

@@ -164,6 +164,15 @@ class SnapshotStore:
         entry.processed_sha256, entry.rules_version, entry.processed_at = sha256, rules_version, utcnow()
         self._save(entry)
 
+    def mark_withdrawn(self, source: str) -> None:
+        """The page is gone from its site (404/410) and its records were flagged gone: forget the
+        rules its snapshot was processed with, so that the page is processed (and its records
+        return) if it comes back, even unchanged.  Snapshots are kept as they are."""
+        entry = self.entry(source)
+        if entry is not None and entry.rules_version is not None:
+            entry.rules_version, entry.processed_at = None, utcnow()
+            self._save(entry)
+
     # -- concurrency -----------------------------------------------------------
 
     @contextmanager

@@ -21,6 +21,9 @@ _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?:\s*\d[\d,\-–]*)?\s*$")
 _TEASER_CODE = re.compile(r"^(?:[A-Z]{1,5}\d{1,5}|\d{1,5})\s*[-–—:|]\s")  # "LBA4 - OlympiAD: ..." in a session list
 _ET_AL = re.compile(r"\bet al\.", re.I)
+_COUNT = re.compile(r"^\d[\d,]*\s+|\s*\(\d[\d,]*\)$")
+
+
 def _units(text: str) -> list[tuple[str, bool]]:
     """Non-empty lines as (text, is_list_item); hard-wrapped prose lines are re-joined."""
     units: list[list] = []
@@ -69,7 +72,8 @@ def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
         if zone == "end":
             break
         teaser = len(norm) <= 60 and norm.startswith(c.teaser_heads) and not _SENTENCE_END.search(line)
-        if norm in c.section_stops or teaser:
+        # "9 comments", "Comments (12)": a count does not make a stop line something else
+        if norm in c.section_stops or teaser or (norm[:1].isdigit() or norm.endswith(")")) and _COUNT.sub("", norm).strip() in c.section_stops:
             late = i >= 0.4 * n
             zone = "end" if late and not teaser else "teaser"
             continue

@@ -366,7 +366,8 @@ class Extractor:
         for f in samples:
             trace.add(f.rule, lambda: s[f.start : f.end])
             arm = self._sample_arm(s, s_start, f, ms)
-            state.sample_sizes.setdefault(trial_at(f.start), set()).add(int(f.number))
+            if f.bound == "exact":  # "nearly 1,000 patients" and then "994 patients": the same trial
+                state.sample_sizes.setdefault(trial_at(f.start), set()).add(int(f.number))
             records.append(DraftRecord(
                 source=source, kind="sample_size", trial=trial_at(f.start), n=int(f.number), arm=arm,
                 bound=f.bound, evidence=sentence_ev, rules=[f.rule]))

@@ -48,6 +48,8 @@ SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),"
 DIGIT_RE = re.compile(r"\d")
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
+# what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
+PAIR_JOIN_RE = re.compile(r"^(?:[^.]|\.(?=\d))*?(?:\band\b|;)")
 VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
 PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
@@ -472,8 +474,11 @@ class Extractor:
                 prev = g.values[-1]
                 link = s[prev.end : v.start]
                 has_trial = any(prev.end <= a < v.start for a, b in trial_spans)
-                starts_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(re.match(r"^[^.]*?(?:\band\b|;)", link))
+                starts_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(PAIR_JOIN_RE.match(link))
                 other_ep = any(e.canon != ep.canon and prev.end <= e.start - s_start < v.start for e in endpoints)
+                # "98.0% and 77.7% ..., and grade >=3 adverse events in 47.4% and 25.2%": the endpoint
+                # named again after a pair opens the next comparison
+                other_ep = other_ep or (len(g.values) >= 2 and ep is not g.endpoint and ep.start - s_start >= prev.end)
                 pair_done = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(CLAUSE_BREAK_RE.search(link))
                 if has_trial or starts_pair or pair_done or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
                     g = None

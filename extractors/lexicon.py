@@ -94,12 +94,14 @@ class Lexicon:
 
 
 def expand_alternatives(phrase: str) -> list[str]:
-    """ "without (the|their) (disease|cancer) progressing" -> the four phrases it stands for."""
-    m = re.search(r"\(([^()]*\|[^()]*)\)", phrase)
+    """ "without (the|their) (disease|cancer) progressing" -> the four phrases it stands for;
+    "(severe )?neutropenia" -> "severe neutropenia", "neutropenia" (a group followed by "?" may be left out)."""
+    m = re.search(r"\(([^()]*\|[^()]*)\)(\??)|\(([^()]*)\)\?", phrase)
     if not m:
         return [phrase]
     out = []
-    for alt in m[1].split("|"):
+    alts = (m[1] if m[1] is not None else m[3]).split("|") + ([""] if m[2] or m[3] is not None else [])
+    for alt in alts:
         out += expand_alternatives(phrase[: m.start()] + alt + phrase[m.end() :])
     return out
 

@@ -131,6 +131,10 @@ class NumberGrammar:
         self.grade_list_re = re.compile(r"\bgrades?\s+\d(?:\s*(?:,|or|and|to|-|–)\s*(?:or\s+)?\d)*\b", re.I)
         self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")
         self.timepoint_adj_re = re.compile(rf"\b(?P<num>{self.num})[- ](?P<unit>year|month)(?!s)\b", re.I)
+        # "Two years after joining the trial, 88.2% ...": a duration after which a rate is read
+        self.timepoint_after_re = re.compile(rf"\b(?P<num>{self.num})\s+(?P<unit>years?|months?)\s+(?:after|from|since|following)\b", re.I)
+        # "76.2 months (over six years)", "57.2 months, or nearly five years": the same value restated
+        self.restated_re = re.compile(rf"\d\s*(?:{unit_alt})\s*(?:\(|,?\s+or\s+)\s*(?:(?:{bound_alt})\s*)?$", re.I)
         self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?P<num>{self.num})\s+(?P<unit>years?|months?)\b(?!\s+(?:of\s+)?median)", re.I)
         self.date_re = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b(?:19|20)\d{2}\b")
 
@@ -267,7 +271,8 @@ class NumberGrammar:
         out = []
         if not self.timepoint_hint_re.search(s):
             return out
-        for rx, rule in ((self.timepoint_adj_re, "timepoint:n-year"), (self.timepoint_at_re, "timepoint:at-n-years")):
+        for rx, rule in ((self.timepoint_adj_re, "timepoint:n-year"), (self.timepoint_at_re, "timepoint:at-n-years"),
+                         (self.timepoint_after_re, "timepoint:n-years-after")):
             for m in rx.finditer(s):
                 n = self.to_number(m["num"])
                 if n is None:
@@ -297,6 +302,8 @@ class NumberGrammar:
             before = lead(s, m.start())
             if self.not_after_re.search(after) or self.not_before_re.search(before):
                 continue
+            if unit and self.restated_re.search(lead(s, m.start())):
+                continue  # "76.2 months (over six years)": the value before, in other units
             if unit == "%" and self.effect_after_re.search(after):
                 continue
             if self.threshold_after_re.search(after):

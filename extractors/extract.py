@@ -394,7 +394,10 @@ class Extractor:
 
         # The reader remembers the randomisation, the endpoint and the trial for the sentences that follow.
         results = [r for r in records if r.kind == "result"]
-        state.last_endpoint = results[-1].endpoint if results else None
+        named_endpoints = {m.canon for m in ms if m.label == "ENDPOINT"}
+        # "The researchers also looked at event-free survival: ..." then "This was a median of 8.2 months ..."
+        state.last_endpoint = results[-1].endpoint if results else (
+            named_endpoints.pop() if len(named_endpoints) == 1 and not values else None)
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
         cue = self.randomisation_re.search(s)
         if compared:  # the arms just compared are the ones a later "X vs Y" means
@@ -640,6 +643,9 @@ class Extractor:
             subj = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
             if subj:
                 out[1] = (subj[-1][0], "arm:from-to-subject")
+        if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
+            # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo"
+            out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")
         for n, r in out:
             if r:
                 rules.append(r)

@@ -12,6 +12,9 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import get_args
+
+from trial_curate.models import Endpoint
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
@@ -133,6 +136,10 @@ def load_lexicon() -> Lexicon:
         for line in (PATTERNS_DIR / "not_names.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     }
+    unknown = sorted(set(endpoints_raw) - set(get_args(Endpoint)))
+    if unknown:  # a record could not carry it: say so when the rules load, not per document
+        raise PatternFileError(f"{PATTERNS_DIR / 'endpoints.toml'}: unknown endpoint code(s) {', '.join(unknown)}; "
+                               f"known: {', '.join(get_args(Endpoint))} (trial_curate/models.py, Endpoint)")
     return Lexicon(
         drugs=drugs,
         regimens=regimens,

@@ -235,6 +235,8 @@ class NumberGrammar:
                 continue
             if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or re.search(r"\bage[sd]?\s*$", before, re.I):
                 continue
+            if re.search(r"\b(?:\d+|one)\s+(?:in|out of)\s*$", before, re.I):
+                continue  # "about 1 in 3 people": a proportion
             after = s[m.end() :]
             if self.not_after_ss_re.search(after) or EVENT_RATE_AFTER_RE.match(after):
                 continue  # "Three patients (0.4%) ... died": an event count with its rate

@@ -170,7 +170,7 @@ class Effect(BaseModel):
 
 RecordKind = Literal["result", "sample_size", "follow_up", "trial"]
 Endpoint = Literal[
-    "PFS", "OS", "TTP", "EFS", "ORR", "CR", "VGPR", "MRD", "SPM", "PROGRESSION", "TRM", "AE", "DOR", "TTNT", "DFS"
+    "PFS", "OS", "TTP", "EFS", "ORR", "CR", "VGPR", "MRD", "SPM", "PROGRESSION", "TRM", "AE", "DOR", "TTNT", "DFS", "DMFS"
 ]
 
 

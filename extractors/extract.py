@@ -58,6 +58,9 @@ ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|t
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
 TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
+# a name in capitals (five or more) listed right after or before a trial's name
+COORDINATED_AFTER_RE = re.compile(r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)\b(?![-/])")
+COORDINATED_BEFORE_RE = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)$")
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
 
@@ -225,6 +228,26 @@ class Extractor:
                 a, b = d.start("abbr") + u.start(), d.start("abbr") + u.end()
                 if not any(m.start < b and a < m.end for m in mentions):
                     out.append(Mention("REGIMEN", a, b, abbr, abbr, "arm:abbreviation"))
+        return out
+
+    def coordinated_trials(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """A name in capitals listed with a trial is a trial too: "IMbrave150 and HIMALAYA",
+        "HIMALAYA, IMbrave150": rule trial:coordinated (trial_repeats then finds its other uses)."""
+        trials = [m for m in mentions if m.label == "TRIAL"]
+        if not trials:
+            return mentions
+        taken = [(m.start, m.end) for m in mentions]
+        out = list(mentions)
+        for m in trials:
+            for hit in (COORDINATED_AFTER_RE.match(text, m.end), COORDINATED_BEFORE_RE.search(text, max(0, m.start - 40), m.start)):
+                if not hit:
+                    continue
+                a, b = hit.span("name")
+                name = hit["name"]
+                if name.upper() in self.not_trials or any(x < b and a < y for x, y in taken):
+                    continue
+                out.append(Mention("TRIAL", a, b, name, name, "trial:coordinated"))
+                taken.append((a, b))
         return out
 
     def trial_repeats(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -701,7 +724,7 @@ class Extractor:
 
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
-        mentions = self.trial_repeats(doc.text, self.mentions(sdoc, doc.text))
+        mentions = self.trial_repeats(doc.text, self.coordinated_trials(doc.text, self.mentions(sdoc, doc.text)))
         mentions = sorted(mentions + self.abbreviations(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]

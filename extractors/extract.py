@@ -173,8 +173,9 @@ class Extractor:
         canon = self.alias_index.get(self._norm(name))
         if canon:
             return canon, "TRIAL"
-        if re.fullmatch(r"[A-Z]+", name) and any(g == name for g in self.group_of.values()):
-            return name, "TRIAL_REF"
+        if name.upper() in self.lexicon.cooperative_groups or (
+                re.fullmatch(r"[A-Z]+", name) and any(g == name for g in self.group_of.values())):
+            return name, "TRIAL_REF"  # "in CALGB study", "a SWOG study": the group's trial named before
         return name, "TRIAL"
 
     def mentions(self, sdoc: Doc, text: str) -> list[Mention]:
@@ -344,7 +345,8 @@ class Extractor:
         for m in trials:
             if m.label == "TRIAL_REF":
                 hit = next((t for t in reversed(state.seen_trials) if self.group_of.get(t) == m.canon or t.startswith(m.canon + " ")), None)
-                m.canon, m.rule = (hit, "trial:group-reference") if hit else (m.canon, "trial:group-reference")
+                # no trial of that group named before: a group, not a trial (the mention names nothing)
+                m.canon, m.rule = hit, "trial:group-reference"
         named = [m for m in trials if m.canon]
         low = s.lower()
         if not named and any(w in low for w in self.study_nouns) and self.new_study_re.search(s):

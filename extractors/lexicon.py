@@ -39,6 +39,7 @@ class Lexicon:
     name_patterns: list[dict]  # regular expressions for unknown trials and regimens
     not_names: set[str]  # abbreviations that are neither trial nor regimen names
     grammar: dict = field(default_factory=dict)
+    cooperative_groups: set[str] = field(default_factory=set)  # upper-cased; alone never a trial's name
 
     # ------------------------------------------------------------------ lookups
     def trial_groups(self) -> dict[str, str]:
@@ -127,7 +128,8 @@ def load_lexicon() -> Lexicon:
     drugs = _read_toml("drugs.toml")["drugs"]
     regimens = _read_toml("regimens.toml")["regimens"]
     arms = _read_toml("arms.toml")
-    trials_raw = _read_toml("trials.toml")["trial"]
+    trials_file = _read_toml("trials.toml")
+    trials_raw = trials_file["trial"]
     endpoints_raw = _read_toml("endpoints.toml")
     grammar = _read_toml("grammar.toml")
     name_patterns = _read_toml("name_patterns.toml")["pattern"]
@@ -146,6 +148,7 @@ def load_lexicon() -> Lexicon:
         controls=arms.get("controls", {}),
         generic_arms=arms.get("generic", {}),
         trials=[Trial(t["name"], t.get("aliases", []), t.get("group")) for t in trials_raw],
+        cooperative_groups={g.upper() for g in trials_file.get("groups", [])},
         endpoints={code: v["phrases"] for code, v in endpoints_raw.items()},
         endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},
         endpoint_allowed_units={code: v["units"] for code, v in endpoints_raw.items() if "units" in v},

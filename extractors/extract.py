@@ -166,8 +166,8 @@ class Extractor:
             return None
         if rule == "trial:name-number" and re.search(r"\b(?:19|20)\d\d$", name):
             return None
-        if re.sub(r"[-\d]+$", "", name) in self.lexicon.regimens:
-            return name, "REGIMEN"  # "KRd12": a regimen with its cycle count
+        if re.sub(r"[-\d]+$", "", name) in self.lexicon.regimens or name.split("-")[0] in self.lexicon.regimens:
+            return name, "REGIMEN"  # "KRd12": a regimen with its cycle count; "CAPOX-B": one with a drug added
         if rule == "trial:nct":
             return name, "TRIAL_NCT"
         canon = self.alias_index.get(self._norm(name))

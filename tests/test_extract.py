@@ -361,3 +361,17 @@ def test_a_pattern_file_that_does_not_parse_names_itself(tmp_path, monkeypatch):
     monkeypatch.setattr(lexicon, "PATTERNS_DIR", tmp_path)
     with pytest.raises(lexicon.PatternFileError, match="drugs.toml"):
         lexicon._read_toml("drugs.toml")
+
+
+def test_an_endpoint_code_records_cannot_carry_is_refused_when_the_rules_load(tmp_path, monkeypatch):
+    import shutil
+
+    from extractors import lexicon
+
+    for f in lexicon.PATTERNS_DIR.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    with open(tmp_path / "endpoints.toml", "a") as fh:
+        fh.write('\n[XYZ]\nphrases = ["xyz survival"]\n')
+    monkeypatch.setattr(lexicon, "PATTERNS_DIR", tmp_path)
+    with pytest.raises(lexicon.PatternFileError, match="unknown endpoint code.*XYZ"):
+        lexicon.load_lexicon.__wrapped__()  # past the cache of the real rules

@@ -23,7 +23,7 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TypeVar

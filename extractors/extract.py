@@ -29,8 +29,8 @@ import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
-from extractors.lexicon import Lexicon, load_lexicon
-from extractors.numbers import Found, NumberGrammar, Value, alternation
+from extractors.lexicon import Lexicon, alternation, load_lexicon
+from extractors.numbers import Found, NumberGrammar, Value
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -59,8 +59,9 @@ CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
 TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
 # a name in capitals (five or more) listed right after or before a trial's name
-COORDINATED_AFTER_RE = re.compile(r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)\b(?![-/])")
-COORDINATED_BEFORE_RE = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)$")
+_CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)"
+COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
+COORDINATED_BEFORE_RE = re.compile(rf"(?<![\w-]){_CAPITALS_NAME}{_LIST_JOIN}$")
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
 

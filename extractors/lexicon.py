@@ -17,6 +17,10 @@ from typing import get_args
 from trial_curate.models import Endpoint
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
+# in a phrase: "(a|b)" alternatives, "(a|b)?" alternatives or nothing, "(a )?" a part that may be left out
+PHRASE_GROUP_RE = re.compile(r"\((?P<alts>[^()]*\|[^()]*)\)(?P<optional>\?)?|\((?P<one>[^()]*)\)\?")
+# in a name pattern: the cooperative groups of trials.toml
+GROUPS_PLACEHOLDER = "<GROUPS>"
 
 
 @dataclass
@@ -97,14 +101,29 @@ class Lexicon:
         return pats
 
 
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first (so "more than" wins over "more").
+
+    It opens with a look-ahead on the words' first characters: the regex engine tries every
+    word of an alternation at every position it reaches, and that one test rules most out."""
+    words = sorted(words, key=len, reverse=True)
+    guard = ""
+    if words and all(words):
+        firsts = sorted({c for w in words for c in (w[0].lower(), w[0].upper())})
+        guard = f"(?=[{''.join(re.escape(c) for c in firsts)}])"
+    return guard + "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+
 def expand_alternatives(phrase: str) -> list[str]:
     """ "without (the|their) (disease|cancer) progressing" -> the four phrases it stands for;
     "(severe )?neutropenia" -> "severe neutropenia", "neutropenia" (a group followed by "?" may be left out)."""
-    m = re.search(r"\(([^()]*\|[^()]*)\)(\??)|\(([^()]*)\)\?", phrase)
+    m = PHRASE_GROUP_RE.search(phrase)
     if not m:
         return [phrase]
     out = []
-    alts = (m[1] if m[1] is not None else m[3]).split("|") + ([""] if m[2] or m[3] is not None else [])
+    alts = (m["alts"] if m["alts"] is not None else m["one"]).split("|")
+    if m["optional"] or m["one"] is not None:
+        alts.append("")
     for alt in alts:
         out += expand_alternatives(phrase[: m.start()] + alt + phrase[m.end() :])
     return out
@@ -132,7 +151,11 @@ def load_lexicon() -> Lexicon:
     trials_raw = trials_file["trial"]
     endpoints_raw = _read_toml("endpoints.toml")
     grammar = _read_toml("grammar.toml")
+    groups = trials_file.get("groups", [])
     name_patterns = _read_toml("name_patterns.toml")["pattern"]
+    groups_alt = alternation(set(groups) | {g.upper() for g in groups})
+    for p in name_patterns:
+        p["regex"] = p["regex"].replace(GROUPS_PLACEHOLDER, groups_alt)
     not_names = {
         line.strip().upper()
         for line in (PATTERNS_DIR / "not_names.txt").read_text().splitlines()
@@ -148,7 +171,7 @@ def load_lexicon() -> Lexicon:
         controls=arms.get("controls", {}),
         generic_arms=arms.get("generic", {}),
         trials=[Trial(t["name"], t.get("aliases", []), t.get("group")) for t in trials_raw],
-        cooperative_groups={g.upper() for g in trials_file.get("groups", [])},
+        cooperative_groups={g.upper() for g in groups},
         endpoints={code: v["phrases"] for code, v in endpoints_raw.items()},
         endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},
         endpoint_allowed_units={code: v["units"] for code, v in endpoints_raw.items() if "units" in v},

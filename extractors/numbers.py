@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.lexicon import Lexicon
+from extractors.lexicon import Lexicon, alternation
 
 EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
@@ -49,17 +49,6 @@ class Found:
     unit: str | None = None
     bound: str = "exact"
     extra: dict | None = None
-
-
-def alternation(words) -> str:
-    """A regex alternation of literal words, longest first (so "more than" wins over "more").
-
-    It opens with a look-ahead on the words' first characters: the regex engine tries every
-    word of an alternation at every position it reaches, and that one test rules most out."""
-    words = sorted(words, key=len, reverse=True)
-    firsts = sorted({c for w in words if w for c in (w[0].lower(), w[0].upper())})
-    guard = f"(?=[{''.join(re.escape(c) for c in firsts)}])" if firsts and all(words) else ""
-    return guard + "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
 
 class NumberGrammar:
@@ -304,7 +293,7 @@ class NumberGrammar:
             before = lead(s, m.start())
             if self.not_after_re.search(after) or self.not_before_re.search(before):
                 continue
-            if unit and self.restated_re.search(lead(s, m.start())):
+            if unit and self.restated_re.search(before):
                 continue  # "76.2 months (over six years)": the value before, in other units
             if unit == "%" and self.effect_after_re.search(after):
                 continue

@@ -73,7 +73,7 @@ def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
             break
         teaser = len(norm) <= 60 and norm.startswith(c.teaser_heads) and not _SENTENCE_END.search(line)
         # "9 comments", "Comments (12)": a count does not make a stop line something else
-        if norm in c.section_stops or teaser or (norm[:1].isdigit() or norm.endswith(")")) and _COUNT.sub("", norm).strip() in c.section_stops:
+        if norm in c.section_stops or teaser or _COUNT.sub("", norm) in c.section_stops:
             late = i >= 0.4 * n
             zone = "end" if late and not teaser else "teaser"
             continue

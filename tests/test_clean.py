@@ -199,6 +199,13 @@ We use cookies on our website to support technical features that enhance your us
     assert doc.text.count("52.8 months") == 2
 
 
+@pytest.mark.parametrize("head", ["9 comments", "Comments (12)", "1,024 responses"])
+def test_a_counted_comments_heading_ends_a_plain_text_page(head):
+    text = f"Maintenance results\n\n{PARA}\n\n{PARA}\n\n{head}\n\nKerry - March 6, 2023\nI did 12 months of dab/tram in 2019.\n"
+    doc = clean(text.encode("utf-8"), source="file.txt", content_type="text/plain")
+    assert "Kerry" not in doc.text and "dab/tram" not in doc.text and head not in doc.text
+
+
 def test_plain_text_government_banner_and_date_line():
     text = """Skip to main page content
 U.S. flag

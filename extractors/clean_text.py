@@ -22,6 +22,19 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?:\s*\d[\d,\-–]*)?\s*$")
 _TEASER_CODE = re.compile(r"^(?:[A-Z]{1,5}\d{1,5}|\d{1,5})\s*[-–—:|]\s")  # "LBA4 - OlympiAD: ..." in a session list
 _ET_AL = re.compile(r"\bet al\.", re.I)
 _COUNT = re.compile(r"^\d[\d,]*\s+|\s*\(\d[\d,]*\)$")
+_CELL_SEP = re.compile(r"\t+| +\| +")
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a table row written as text (tab- or pipe-separated); one cell for prose."""
+    return [c.strip() for c in _CELL_SEP.split(line.strip(" |")) if c.strip()]
+
+
+def _is_data_row(line: str) -> bool:
+    """"Complete response | 38% | 24% | <0.001": a labelled row of figures. It is mostly digits,
+    but it is the page's content, not furniture."""
+    cells = _cells(line)
+    return len(cells) >= 3 and any(c.isalpha() for c in cells[0]) and sum(any(ch.isdigit() for ch in c) for c in cells[1:]) >= 2
 
 
 def _units(text: str) -> list[tuple[str, bool]]:
@@ -101,11 +114,14 @@ def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
         if names:
             authors.extend(a for a in names if a not in authors)
             continue
-        if len(line) < 120 and (_letters_share(line) < 0.4 or _ET_AL.search(line) and not item):
+        data_row = _is_data_row(line)
+        if len(line) < 120 and (_letters_share(line) < 0.4 and not data_row or _ET_AL.search(line) and not item):
             continue
         if _URL_LINE.match(line) and not item:
             continue
-        if len(line) < 200:
+        # a table's header row comes again over each part of the table
+        header = i + 1 < n and len(_cells(line)) >= 3 and _is_data_row(units[i + 1][0])
+        if len(line) < 200 and not (data_row or header):
             if norm in seen_short:
                 continue
             seen_short.add(norm)

@@ -46,6 +46,7 @@ TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", 
 CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 DIGIT_RE = re.compile(r"\d")
+CELL_SEP_RE = re.compile(r"\t+| +\| +")  # a table row written as text: "Endpoint | VMPT-VT | VMP | HR"
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
@@ -97,6 +98,7 @@ class ReaderState:
     seen_trials: list[str] = field(default_factory=list)
     trial_aliases: dict[str, str] = field(default_factory=dict)  # "StaMINA" -> "BMT CTN 0702"
     last_endpoint: str | None = None  # the endpoint of the last sentence's results ("it was 11.2 vs 5.3 months")
+    asked: bool = False  # the last sentence was a question ("Response rate?"): its answer needs no "it was"
 
 
 @dataclass
@@ -359,7 +361,7 @@ class Extractor:
         # Most sentences hold no digit: they only update what the reader remembers.
         has_numbers = bool(DIGIT_RE.search(s)) or bool(N.word_number_re.search(s))
         if not ms and not has_numbers:
-            state.last_endpoint = None
+            state.last_endpoint, state.asked = None, False
             return []
         records: list[DraftRecord] = []
         sentence_ev = Evidence(text=s, start=s_start, end=s_end)
@@ -401,8 +403,9 @@ class Extractor:
                 bound=f.bound, evidence=sentence_ev, rules=[f.rule]))
 
         endpoints = [m for m in ms if m.label == "ENDPOINT"]
-        if not endpoints and state.last_endpoint and has_numbers and self.anaphora_re.search(s):
-            # "In patients with PD-L1-negative tumours, however, it was 11.2 months with the combination ..."
+        if not endpoints and state.last_endpoint and has_numbers and (state.asked or self.anaphora_re.search(s)):
+            # "In patients with PD-L1-negative tumours, however, it was 11.2 months with the combination ...",
+            # "Response rate?" - "By RECIST, 27.3% versus 11.9%."
             endpoints = [Mention("ENDPOINT", s_start, s_start, "", state.last_endpoint, "endpoint:carried-forward")]
             trace.add("endpoint:carried-forward", state.last_endpoint)
         values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
@@ -424,6 +427,7 @@ class Extractor:
         # "The researchers also looked at event-free survival: ..." then "This was a median of 8.2 months ..."
         state.last_endpoint = results[-1].endpoint if results else (
             named_endpoints.pop() if len(named_endpoints) == 1 and not values else None)
+        state.asked = s.rstrip().endswith("?")
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
         cue = self.randomisation_re.search(s)
         if compared:  # the arms just compared are the ones a later "X vs Y" means
@@ -436,12 +440,31 @@ class Extractor:
             if len(arms) >= 2:
                 state.randomised_arms = arms[:3]
                 trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
+        elif not values and (columns := self._table_header(text, s_start, s_end, ms)):
+            state.randomised_arms = columns
+            trace.add("arm:table-header", lambda: " / ".join(columns))
         if named:
             state.trial = named[-1].canon
         for m in named:
             if m.canon not in state.seen_trials:
                 state.seen_trials.append(m.canon)
         return records
+
+    def _table_header(self, text: str, s_start: int, s_end: int, ms: list[Mention]) -> list[str]:
+        """The arms a table's header row names, column by column ("Endpoint | VMPT-VT | VMP | HR",
+        "\tD-VMP (N=350)\tVMP (N=356)"): the rows below give their figures in that order."""
+        cuts = [s_start] + [x for m in CELL_SEP_RE.finditer(text, s_start, s_end) for x in m.span()] + [s_end]
+        if len(cuts) < 4:
+            return []
+        columns = []
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            phrases = self.arm_phrases(text, ms, a, b)
+            if len(phrases) == 1:
+                columns.append(phrases[0][0])
+            elif phrases:
+                return []  # a cell naming several arms is prose, not a column heading
+        columns = list(dict.fromkeys(columns))
+        return columns[:4] if len(columns) >= 2 else []
 
     def _sample_arm(self, s: str, s_start: int, f: Found, ms: list[Mention]) -> str | None:
         """The arm a sample size belongs to: "no-maintenance group, n = 359" or "152 patients ... (MPR-R)"."""

@@ -206,6 +206,17 @@ def test_a_counted_comments_heading_ends_a_plain_text_page(head):
     assert "Kerry" not in doc.text and "dab/tram" not in doc.text and head not in doc.text
 
 
+def test_plain_text_table_rows_are_kept_even_when_mostly_figures():
+    text = (f"Trial card\n\n{PARA}\n\nTrial cards | Regimens | Glossary\n\n"
+            "Endpoint | VMPT-VT | VMP | HR | P\nComplete response | 38% | 24% | - | <0.001\n\n"
+            "Endpoint | VMPT-VT | VMP | HR | P\nMedian PFS | 35.3 months | 24.8 months | 0.58 | <0.001\n"
+            "Complete response (CR) n(%)\t86 (24.6%)\t62 (17.4%)\n\n| 12 | 34 |\n\nTrial cards | Regimens | Glossary\n")
+    doc = clean(text.encode("utf-8"), source="file.txt", content_type="text/plain")
+    assert "Complete response | 38% | 24%" in doc.text and "86 (24.6%)\t62 (17.4%)" in doc.text
+    assert doc.text.count("Endpoint | VMPT-VT | VMP") == 2  # the header row over each part of the table
+    assert doc.text.count("Trial cards | Regimens") == 1 and "| 12 | 34 |" not in doc.text
+
+
 def test_plain_text_government_banner_and_date_line():
     text = """Skip to main page content
 U.S. flag

@@ -149,6 +149,34 @@ def test_both_groups_anaphora_and_concessive_clauses():
         source="t.txt", content_type="text/plain")) for m in t.matches]
 
 
+def test_a_table_header_row_names_the_arms_of_the_rows_below():
+    text = ("GIMEMA-MM-03-05 trial card\n\nPatients were assigned to VMPT-VT or VMP after induction in a phase 3 trial.\n\n"
+            "Endpoint | VMPT-VT | VMP | HR | P\nComplete response | 38% | 24% | - | <0.001\n"
+            "3-year PFS | 56% | 41% | 0.67 | 0.008\n\nEndpoint | VMP | VMPT-VT | P\n"
+            "Median PFS | 24.8 months | 35.3 months | <0.001\n")
+    got = {(r.endpoint, r.timepoint.months if r.timepoint else None): arms(r) for r in records(text)}
+    assert got[("CR", None)] == [("VMPT-VT", 38, "%"), ("VMP", 24, "%")]
+    assert got[("PFS", 36)] == [("VMPT-VT", 56, "%"), ("VMP", 41, "%")]
+    assert got[("PFS", None)] == [("VMP", 24.8, "months"), ("VMPT-VT", 35.3, "months")]  # columns in the new order
+
+
+def test_a_question_names_the_endpoint_its_answer_gives():
+    text = ("IMbrave150 randomised patients to atezolizumab plus bevacizumab or sorafenib.\n\n"
+            "[00:03:02] PRIYA: Response rate?\n\n[00:03:04] JONAH: By RECIST, 27.3% versus 11.9% in the first paper.\n\n"
+            "[00:03:10] PRIYA: Good.\n\n[00:03:12] JONAH: Mostly, 12 of us agreed on 40% versus 30%.\n")
+    recs = records(text)
+    assert [(r.endpoint, arms(r)) for r in recs] == [
+        ("ORR", [("atezolizumab and bevacizumab", 27.3, "%"), ("sorafenib", 11.9, "%")])]
+
+
+def test_the_time_until_a_cancer_came_back_is_relapse_but_myeloma_coming_back_is_progression():
+    text = ("Patients were randomised to dabrafenib plus trametinib or placebo. The median time until the disease "
+            "returned was 16.6 months on placebo and 40.1 months on the combination.\n\nIn a second study, 460 patients "
+            "were assigned to Revlimid or placebo. The time before the myeloma came back went from 27 months with "
+            "placebo to 46 months with Revlimid.\n")
+    assert [r.endpoint for r in records(text)] == ["DFS", "TTP"]
+
+
 def test_rules_that_carry_to_other_cancers():
     text = (
         "LATITUDE: a phase III randomized trial of abiraterone in prostate cancer\n\n"

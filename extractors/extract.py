@@ -46,6 +46,7 @@ TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", 
 CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 DIGIT_RE = re.compile(r"\d")
+TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
 CELL_SEP_RE = re.compile(r"\t+| +\| +")  # a table row written as text: "Endpoint | VMPT-VT | VMP | HR"
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
@@ -142,6 +143,15 @@ class Extractor:
             return re.compile(rf"\b(?:{alternation(words)})\b", re.I)
 
         self.randomisation_re = words_re(lx.grammar["randomisation"]["cues"])
+        td, nw = lx.grammar["treatment_duration"], lx.grammar["number_words"]
+        num = rf"(?:\d{{1,2}}|{alternation(nw)})"
+        self.number_words = {w: int(v) for w, v in nw.items()}
+        self.durations_compared_re = re.compile(
+            rf"\b(?:{alternation(td['compared'])})\s+(?:either\s+)?(?P<a>{num})(?:[- ](?P<u1>month|year|week)s?)?"
+            rf"\s+(?:or|versus|vs\.?|and|to)\s+(?P<b>{num})[- ](?P<u>month|year|week)s?\b", re.I)
+        self.duration_arm_re = re.compile(
+            rf"\b(?:{alternation(td['arm_before'])})\s+(?P<arm>(?P<n>{num})[- ](?P<u>month|year|week)s?)"
+            rf"(?:\s+(?:group|arm|cohort))?(?!\s*(?:of\s+follow|later|after|from|since))\b", re.I)
         self.same_study_re = words_re(at["same_study"])
         self.anaphora_re = words_re(at["anaphora"])
         self.subgroup_cues_re = re.compile(rf"{alternation(lx.grammar['subgroup']['cues'])}|with\s+\w+\s+\w+", re.I)
@@ -232,6 +242,30 @@ class Extractor:
                 a, b = d.start("abbr") + u.start(), d.start("abbr") + u.end()
                 if not any(m.start < b and a < m.end for m in mentions):
                     out.append(Mention("REGIMEN", a, b, abbr, abbr, "arm:abbreviation"))
+        return out
+
+    def duration_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """In an article about a trial of treatment durations ("randomised to 3 or 6 months of
+        FOLFOX"), the durations used as arms ("75.5% with 6 months", "the 3-month group") become
+        ARM mentions named "3 months" (rule arm:treatment-duration)."""
+        def count(word: str) -> int:
+            return int(word) if word.isdigit() else self.number_words.get(word.lower(), -1)
+
+        compared = set()
+        for m in self.durations_compared_re.finditer(text):
+            unit = m["u"].lower()
+            if m["u1"] and m["u1"].lower() != unit:
+                continue
+            compared |= {(count(m["a"]), unit), (count(m["b"]), unit)}
+        if not compared:
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        out = []
+        for m in self.duration_arm_re.finditer(text):
+            n, unit = count(m["n"]), m["u"].lower()
+            a, b = m.span("arm")
+            if (n, unit) in compared and not any(x < b and a < y for x, y in taken):
+                out.append(Mention("ARM", a, b, m["arm"], f"{n} {unit}{'s' if n != 1 else ''}", "arm:treatment-duration"))
         return out
 
     def coordinated_trials(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -376,6 +410,9 @@ class Extractor:
         timepoints = N.timepoints(s) if has_numbers else []
         masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints] if has_numbers else []
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
+        masked += [(m.start - s_start, m.end - s_start) for m in ms if m.rule == "arm:treatment-duration"]  # "with 3 months"
+        masked += [(d.start() - s_start, d.end() - s_start) for m in ms if m.label in ARM_LABELS
+                   for d in [TREATED_FOR_RE.match(text, m.end, s_end)] if d]  # "lenalidomide for 12 months"
 
         # "Researchers assigned 614 patients to ..." after a trial of another size: a new, unnamed study.
         if not named and state.trial and not self.same_study_re.search(s) and any(
@@ -751,7 +788,8 @@ class Extractor:
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
         mentions = self.trial_repeats(doc.text, self.coordinated_trials(doc.text, self.mentions(sdoc, doc.text)))
-        mentions = sorted(mentions + self.abbreviations(doc.text, mentions), key=lambda m: m.start)
+        mentions = mentions + self.abbreviations(doc.text, mentions)
+        mentions = sorted(mentions + self.duration_arms(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
         # A section heading that names no trial brings the reader back to the article's own trial

@@ -1,8 +1,9 @@
 """The spaCy pipeline: a blank English tokenizer plus rule components, no statistical model.
 
-    tokenizer        spacy.blank("en") + two infix rules: a citation number glued to a word
-                     ("transplantation.1") is split off so it never reads as a value, and so is a
-                     dash between words; it keeps each text for the components (doc_text)
+    tokenizer        spacy.blank("en") + three infix rules: a citation number glued to a word
+                     ("transplantation.1", "CAPOX[2]") is split off so it never reads as a value or
+                     part of a name, and so is a dash between words; it keeps each text for the
+                     components (doc_text)
     sentences        sentence boundaries on punctuation (the rule of spaCy's sentencizer), and a
                      paragraph break always ends a sentence
     exact_ruler      case-sensitive lexicon phrases: known trials and regimens (TRIAL, REGIMEN)
@@ -44,6 +45,7 @@ from extractors.lexicon import Lexicon, load_lexicon
 # a full stop glued to a citation marker ends the sentence: "transplantation.1", "chemotherapy.[5]"
 CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d|\[\d)"
 DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
+BRACKET_CITATION_INFIX = r"(?<=[A-Za-z])\[(?=\d)"  # "CAPOX[2]": the citation is not part of the name
 
 
 # --------------------------------------------------------------------------- regular expressions
@@ -541,7 +543,7 @@ def build_nlp() -> Language:
     """The shared pipeline (built once per process)."""
     lexicon = load_lexicon()
     nlp = spacy.blank("en")
-    infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX, DASH_INFIX]
+    infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX, DASH_INFIX, BRACKET_CITATION_INFIX]
     tokenizer = nlp.tokenizer
     nlp.tokenizer = TextKeepingTokenizer(
         nlp.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,

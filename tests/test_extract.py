@@ -177,6 +177,20 @@ def test_the_time_until_a_cancer_came_back_is_relapse_but_myeloma_coming_back_is
     assert [r.endpoint for r in records(text)] == ["DFS", "TTP"]
 
 
+def test_durations_compared_by_a_trial_are_its_arms():
+    text = ("Patients were randomised to 3 or 6 months of FOLFOX or CAPOX[2]. After a median follow-up of 41.8 months, "
+            "3-year disease-free survival was 74.6% with 3 months versus 75.5% with 6 months[2]. Neuropathy of grade 2 "
+            "or worse was less frequent in the 3-month group (17%) than in the 6-month group (48%).\n\n"
+            "A second trial gave lenalidomide for 12 months; 3-year PFS was 60% versus 50% with observation.\n")
+    got = [(r.endpoint, arms(r)) for r in records(text)]
+    assert got[0] == ("DFS", [("3 months", 74.6, "%"), ("6 months", 75.5, "%")])
+    assert got[1] == ("AE", [("3 months", 17, "%"), ("6 months", 48, "%")])
+    # a duration the randomisation did not compare is not an arm
+    assert got[2] == ("PFS", [("lenalidomide", 60, "%"), ("observation", 50, "%")])
+    assert len(got) == 3
+    assert [m for m in explain(clean(text, source="t.txt", content_type="text/plain"))[0].matches if "CAPOX" in str(m)]
+
+
 def test_rules_that_carry_to_other_cancers():
     text = (
         "LATITUDE: a phase III randomized trial of abiraterone in prostate cancer\n\n"

@@ -21,7 +21,7 @@ discussed, the arms of the last randomisation) and turns numbers into records:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -406,7 +406,7 @@ class Extractor:
         effects = N.effects(s) if has_numbers else []
         endpoint_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label == "ENDPOINT"]
         follow_ups = N.follow_ups(s, endpoint_spans) if has_numbers else []
-        samples = N.sample_sizes(s) if has_numbers else []
+        samples = N.sample_sizes(s, [m.start - s_start for m in ms if m.label in ARM_LABELS]) if has_numbers else []
         timepoints = N.timepoints(s) if has_numbers else []
         masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints] if has_numbers else []
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
@@ -416,7 +416,7 @@ class Extractor:
 
         # "Researchers assigned 614 patients to ..." after a trial of another size: a new, unnamed study.
         if not named and state.trial and not self.same_study_re.search(s) and any(
-            f.rule != "sample_size:n-equals" and int(f.number) not in state.sample_sizes.get(state.trial, {int(f.number)})
+            f.rule not in ("sample_size:n-equals", "sample_size:arm-after") and int(f.number) not in state.sample_sizes.get(state.trial, {int(f.number)})
             for f in samples
             # a whole trial's size comes with its arms: "assigned 614 patients to Revlimid or placebo"
             # (not "231 patients to lenalidomide and 229 to placebo", "(231 patients)")
@@ -505,6 +505,9 @@ class Extractor:
 
     def _sample_arm(self, s: str, s_start: int, f: Found, ms: list[Mention]) -> str | None:
         """The arm a sample size belongs to: "no-maintenance group, n = 359" or "152 patients ... (MPR-R)"."""
+        if f.rule == "sample_size:arm-after":  # "216 people had venetoclax with obinutuzumab"
+            after = self.arm_phrases(s, [replace(m, start=m.start - s_start, end=m.end - s_start) for m in ms], f.end, len(s))
+            return after[0][0] if after and after[0][1] - f.end <= 30 else None
         if f.rule == "sample_size:n-equals":
             clause_start = max(s.rfind("(", 0, f.start), s.rfind(";", 0, f.start), s.rfind(",", 0, max(0, f.start - 2)))
             cands = [m for m in ms if m.label in ARM_LABELS and clause_start + s_start <= m.start < f.start + s_start]

@@ -7,6 +7,7 @@ adds the sentence offset.  Word lists come from patterns/grammar.toml.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extractors.lexicon import Lexicon, alternation
@@ -14,6 +15,7 @@ from extractors.lexicon import Lexicon, alternation
 EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # The cue patterns that end in "$" look at the words just before a number; searching the whole
 # prefix would try every position of it (quadratic in the sentence), so they get its last characters.
 LEAD = 120
@@ -59,7 +61,9 @@ class NumberGrammar:
         self.words = {k: float(v) for k, v in g["number_words"].items()}
         tens = [w for w, v in self.words.items() if v >= 20]
         units_words = [w for w, v in self.words.items() if v < 10]
-        word_num = rf"(?:(?:{alternation(tens)})(?:[- ](?:{alternation(units_words)}))?|{alternation(self.words)})"
+        below_100 = rf"(?:(?:{alternation(tens)})(?:[- ](?:{alternation(units_words)}))?|{alternation(self.words)})"
+        # "four hundred and thirty-two"
+        word_num = rf"(?:{below_100}(?:\s+hundred(?:\s+(?:and\s+)?{below_100}(?![\w-]))?)?)"
         self.num = rf"(?:{NUM}|{word_num})"
         self.word_number_re = re.compile(rf"\b{word_num}\b", re.I)
         self.unit_of = {}
@@ -102,10 +106,15 @@ class NumberGrammar:
             rf"(?:^|\W)(?:{alternation(ss['cues_before'])})\s*(?:\([^()]{{0,40}}\)\s*)?(?:the\s+(?:first|last|initial|remaining)\s+)?$", re.I)
         self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,14}}?\s+(?:{alternation(ss['cues_after'])})\b", re.I)
         self.bare_sample_re = re.compile(rf"(?<![\w.,/%-])(?P<num>{NUM})\s+(?:{alternation(ss['bare_cues_after'])})\b", re.I)
+        # "216 people had venetoclax ...", "238 people took oral azacitidine and 234 took a placebo",
+        # "393 on STRIDE": a count right before an arm's name (sample_sizes checks the arm is there)
+        self.arm_sample_re = re.compile(
+            rf"(?<![\w.,/%$-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?\s+(?:{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
         self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got)\b)", re.I)
         self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{alternation(ss['not_after'])})\b", re.I)
-        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b", re.I)
+        # "median follow-up", "followed patients for a median of 55 months"
+        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b|\bfollowed(?:\s+up)?(?:\s+[a-z]+){0,2}?\s+for\b", re.I)
         self.follow_up_pair_re = re.compile(rf"\s+(?:for|in|with)\b[^,;.]{{0,60}}?\band\s+(?P<num>{NUM})\s*(?P<unit>months|month|years|year)\b", re.I)
         stop = alternation(g["attribution"]["stop_events"])
         self.stop_event_re = re.compile(rf"\b(?:{stop})\s+at\s+(?:a\s+)?$", re.I)
@@ -134,10 +143,13 @@ class NumberGrammar:
             return float(t)
         except ValueError:
             pass
-        parts = re.split(r"[- ]", t)
-        if all(p in self.words for p in parts):
-            return sum(self.words[p] for p in parts)
-        return None
+        parts = [p for p in re.split(r"[- ]+", t) if p != "and"]
+        if not parts or not all(p in self.words or p == "hundred" for p in parts) or parts[0] == "hundred":
+            return None
+        total = 0.0
+        for p in parts:
+            total = total * 100 if p == "hundred" else total + self.words[p]
+        return total
 
     # ------------------------------------------------------------------ finders
     def effects(self, s: str) -> list[Found]:
@@ -174,8 +186,11 @@ class NumberGrammar:
                 unit = self.unit_of.get((m["unit"] or "").lower())
                 if unit not in ("months", "years") or m["hy"]:
                     continue
+                first = None
                 if m.start() >= fm.end():
-                    gap = s[fm.end() : m.start()]
+                    # "Median follow-up was 19.6 and 19.2 months, respectively": one per arm
+                    first = FIRST_OF_PAIR_RE.search(s, fm.end(), m.start())
+                    gap = s[fm.end() : first.start() if first else m.start()]
                     if len(gap) > 70 or re.search(r"[.;]|\b(?:and|but|whereas)\b", gap):
                         continue
                     if any(fm.end() <= a < m.start() for a, _ in endpoints):
@@ -189,9 +204,9 @@ class NumberGrammar:
                 else:
                     continue
                 if best is None or dist < best[0]:
-                    best = (dist, m, unit)
+                    best = (dist, m, unit, first)
             if best:
-                _, m, unit = best
+                _, m, unit, first = best
                 # "88.9 months for patients receiving Lynparza and 87.4 months for the placebo group"
                 second = self.follow_up_pair_re.match(s, m.end())
                 if second:
@@ -199,16 +214,26 @@ class NumberGrammar:
                     unit2 = self.unit_of.get(second["unit"].lower())
                     out.append(Found(second.start("num"), second.end(), "follow_up", n2 * 12 if unit2 == "years" else n2,
                                      "follow_up:median-follow-up", unit="months"))
+                if first:
+                    n1 = self.to_number(first["num"])
+                    out.append(Found(first.start("num"), first.end("num"), "follow_up", n1 * 12 if unit == "years" else n1,
+                                     "follow_up:median-follow-up", unit="months"))
                 n = self.to_number(m["num"])
                 months = n * 12 if unit == "years" else n
                 bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
                 out.append(Found(m.start(), m.end(), "follow_up", months, "follow_up:median-follow-up", unit="months", bound=bound))
         return out
 
-    def sample_sizes(self, s: str) -> list[Found]:
+    def sample_sizes(self, s: str, arm_starts: Iterable[int] = ()) -> list[Found]:
         """Numbers of patients: "n = 359", "<cue> 614 patients", "614 patients ... were enrolled",
-        "545 were assigned to KRd" and the elliptic "... and 229 to placebo" that follows one."""
+        "545 were assigned to KRd" and the elliptic "... and 229 to placebo" that follows one.
+        With the offsets where arm names start: "216 people had venetoclax", "393 on STRIDE"."""
         out = []
+        arm_starts = set(arm_starts)
+        for m in self.arm_sample_re.finditer(s) if arm_starts else ():
+            n = self.to_number(m["num"])
+            if m.end() in arm_starts and n and n >= 2 and n == int(n) and not re.search(r"\d\s*(?:%|percent)?\s*(?:to|-|–|vs\.?|versus)\s*$", s[: m.start()]):
+                out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if not self.sample_hint_re.search(s):
             return out
         for m in self.n_equals_re.finditer(s):
@@ -231,7 +256,7 @@ class NumberGrammar:
                 continue  # "Three patients (0.4%) ... died": an event count with its rate
             cue_b = bool(self.cue_before_re.search(before)) or not before.strip()
             cue_a = bool(self.cue_after_re.search(" " + after.lstrip())) or bool(re.match(r"^\s+(?:received|were)\b", after))
-            if not (cue_b or cue_a):
+            if not (cue_b or cue_a) or any(f.start <= m.start("num") < f.end for f in out):
                 continue
             bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
             if bound == "exact" and re.search(r"\b(?:about|approximately|around|nearly|almost|some)\s*$", before, re.I):

@@ -320,6 +320,28 @@ def test_sample_sizes_without_the_noun_elliptic_and_not_event_counts():
     assert sorted(r.n for r in recs if r.kind == "sample_size") == [229, 231, 460, 542, 545, 616]
 
 
+def test_sample_sizes_before_an_arm_name_and_in_words():
+    recs = records(
+        "Four hundred and thirty-two people took part. They were put into two groups at random: 216 people had "
+        "venetoclax with obinutuzumab and 216 people had chlorambucil. 238 people took oral azacitidine and 234 took "
+        "a placebo. The three arms had 393 on STRIDE, 389 on durvalumab and 389 on sorafenib. "
+        "Side effects: 32 people had neutropenia, and 20 to 25 on placebo stopped early.",
+        kind=None,
+    )
+    sizes = [(r.n, r.arm) for r in recs if r.kind == "sample_size"]
+    assert sizes == [(432, None), (216, "venetoclax and obinutuzumab"), (216, "chlorambucil"), (238, "azacitidine"),
+                     (234, "placebo"), (393, "STRIDE"), (389, "durvalumab"), (389, "sorafenib")]
+
+
+def test_follow_ups_followed_for_a_median_and_one_per_arm():
+    recs = records(
+        "The researchers followed patients for a median of 55 months. In the other study, median follow-up was "
+        "19.6 and 19.2 months, respectively. Median follow-up was 12 months and PFS was 10 vs 8 months.",
+        kind="follow_up",
+    )
+    assert [r.months for r in recs] == [55, 19.6, 19.2, 12]
+
+
 def test_follow_up_prefers_median_and_never_takes_an_endpoint_value():
     recs = records(
         "With longer follow-up, median progression-free survival was 25.3 months for ribociclib and 16.0 months for placebo. "

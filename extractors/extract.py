@@ -477,7 +477,7 @@ class Extractor:
             if len(arms) >= 2:
                 state.randomised_arms = arms[:3]
                 trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
-        elif not values and (columns := self._table_header(text, s_start, s_end, ms)):
+        elif not values and ("\t" in s or " | " in s) and (columns := self._table_header(text, s_start, s_end, ms)):
             state.randomised_arms = columns
             trace.add("arm:table-header", lambda: " / ".join(columns))
         if named:

@@ -15,6 +15,7 @@ from extractors.lexicon import Lexicon, alternation
 EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+RANGE_OR_PAIR_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|vs\.?|versus)\s*$")  # "20 to 25 on placebo"
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # The cue patterns that end in "$" look at the words just before a number; searching the whole
 # prefix would try every position of it (quadratic in the sentence), so they get its last characters.
@@ -232,7 +233,7 @@ class NumberGrammar:
         arm_starts = set(arm_starts)
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
-            if m.end() in arm_starts and n and n >= 2 and n == int(n) and not re.search(r"\d\s*(?:%|percent)?\s*(?:to|-|–|vs\.?|versus)\s*$", s[: m.start()]):
+            if m.end() in arm_starts and n and n >= 2 and n == int(n) and not RANGE_OR_PAIR_END_RE.search(lead(s, m.start())):
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if not self.sample_hint_re.search(s):
             return out

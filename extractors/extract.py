@@ -47,6 +47,7 @@ CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 DIGIT_RE = re.compile(r"\d")
 TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
+VALUE_REACHED_RE = re.compile(r"^(?:(?![\d;])[^.])*?\b(?:achieved|had|reached|attained|obtained|experienced|developed)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 CELL_SEP_RE = re.compile(r"\t+| +\| +")  # a table row written as text: "Endpoint | VMPT-VT | VMP | HR"
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
@@ -533,6 +534,14 @@ class Extractor:
                 nxt = next((x.unit for x in values[i + 1 :] if x.unit), None)
                 if nxt:
                     v.unit, v.rule = nxt, "value:unit-from-partner"
+        # "not reached with X versus 11.8 months with Y": a median not reached is compared in the
+        # unit of its partner
+        for i, v in enumerate(values):
+            if v.rule == "value:not-reached" and v.unit is None:
+                partners = [x for x in values[i + 1 : i + 2] if x.unit and not re.search(r"[;.]\s", s[v.end : x.start])]
+                partners += [x for x in values[max(0, i - 1) : i] if x.unit and not re.search(r"[;.]\s", s[x.end : v.start])]
+                if partners:
+                    v.unit = partners[0].unit
         trial_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label in ("TRIAL", "TRIAL_REF")]
 
         def endpoint_for(v: Value) -> Mention | None:
@@ -542,9 +551,14 @@ class Extractor:
             eps = [(a, b, e) for a, b, e in eps if not (b <= v.start and CLAUSE_BREAK_RE.search(s, b, v.start))]
             if not eps:
                 return None
-            right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3]
+            right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3 and not re.search(r"[;:.]", s[v.end : a])]
             if right_after:
                 return right_after[0]
+            # "73.1 percent of patients treated with X achieved a complete response": the endpoint the
+            # value's patients reached
+            reached = [e for a, b, e in eps if a >= v.end and VALUE_REACHED_RE.match(s[v.end : a])]
+            if reached:
+                return reached[0]
             # "X and Y ..., respectively, and A vs B became ...": a "respectively" closes its endpoint
             closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)
             before = [e for a, b, e in eps if closed <= a and b <= v.start]
@@ -571,6 +585,8 @@ class Extractor:
                 # "98.0% and 77.7% ..., and grade >=3 adverse events in 47.4% and 25.2%": the endpoint
                 # named again after a pair opens the next comparison
                 other_ep = other_ep or (len(g.values) >= 2 and ep is not g.endpoint and ep.start - s_start >= prev.end)
+                # "CRS occurred in 76.1 percent; CRS was grade 3 or 4 in 1.1 percent": named again in a new clause
+                other_ep = other_ep or (ep is not g.endpoint and ep.start - s_start >= prev.end and ";" in link)
                 pair_done = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(CLAUSE_BREAK_RE.search(link))
                 if has_trial or starts_pair or pair_done or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
                     g = None
@@ -735,6 +751,13 @@ class Extractor:
         if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
             # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo"
             out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")
+        if k == 1 and out[0][0] is None:
+            # "Among the 176 patients who received X, CRS occurred in 76.1%; CRS was grade 3 or 4 in
+            # 1.1%": the one arm the sentence is about
+            arms = {a[0] for a in self.arm_phrases(text, ms, s_start, s_end)}
+            first = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
+            if len(arms) == 1 and first:
+                out[0] = (first[0][0], "arm:sentence-subject")
         for n, r in out:
             if r:
                 rules.append(r)

@@ -170,7 +170,8 @@ def load_lexicon() -> Lexicon:
         regimens=regimens,
         controls=arms.get("controls", {}),
         generic_arms=arms.get("generic", {}),
-        trials=[Trial(t["name"], t.get("aliases", []), t.get("group")) for t in trials_raw],
+        trials=[Trial(t["name"], t.get("aliases", []), t.get("group")) for t in trials_raw]
+        + [Trial(name, [], None) for name in trials_file.get("known", []) if name not in {t["name"] for t in trials_raw}],
         cooperative_groups={g.upper() for g in groups},
         endpoints={code: v["phrases"] for code, v in endpoints_raw.items()},
         endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},

@@ -15,6 +15,7 @@ from extractors.lexicon import Lexicon, alternation
 EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+REACHED_BY_RE = re.compile(r"\b(?:reached|achieved|attained|obtained|seen|observed|experienced|reported)\s+by\s*$", re.I)  # "reached by 60.6%"
 RANGE_OR_PAIR_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|vs\.?|versus)\s*$")  # "20 to 25 on placebo"
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # The cue patterns that end in "$" look at the words just before a number; searching the whole
@@ -122,10 +123,10 @@ class NumberGrammar:
         self.effect_re = re.compile(
             rf"\b(?P<kind>hazard ratio|HR|odds ratio|OR|relative risk|RR)\b[\s,:=]*(?:of|was|is|for [\w\s]+?)?\s*[=:,]?\s*"
             rf"(?P<value>{NUM})"
-            rf"(?:[\s,;(]*(?:95\s?%\s*(?:CI|confidence interval)|CI)[\s,:=]*(?P<lo>{NUM})\s*(?:to|-|–|—|,)\s*(?P<hi>{NUM}))?"
+            rf"(?:[\s,;(]*(?:95\s?(?:%|percent|per cent)\s*(?:CI|confidence interval)|CI)[\s,:=]*(?P<lo>{NUM})\s*(?:to|-|–|—|,)\s*(?P<hi>{NUM}))?"
             rf"(?:[\s,;)]*\b[Pp]\s*(?:value)?\s*(?P<pop>=|<|>|≤|less than)\s*(?P<p>{NUM}))?",
         )
-        self.ci_re = re.compile(rf"\d\d(?:\.\d+)?\s?%\s*(?:CI|confidence interval)[\s,:]*{NUM}\s*(?:to|-|–|—|,)\s*{NUM}", re.I)
+        self.ci_re = re.compile(rf"\d\d(?:\.\d+)?\s?(?:%|percent|per cent)\s*(?:CI|confidence interval)[\s,:]*{NUM}\s*(?:to|-|–|—|,)\s*{NUM}", re.I)
         # "grade 3, 4, or 5", "grades 3 to 5", "grade 3-4": every number of the list is a grade
         self.grade_list_re = re.compile(r"\bgrades?\s+\d(?:\s*(?:,|or|and|to|-|–)\s*(?:or\s+)?\d)*\b", re.I)
         self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")
@@ -317,7 +318,7 @@ class NumberGrammar:
             unit = self.unit_of.get((m["unit"] or "").lower())
             after = s[b:]
             before = lead(s, m.start())
-            if self.not_after_re.search(after) or self.not_before_re.search(before):
+            if self.not_after_re.search(after) or self.not_before_re.search(before) and not REACHED_BY_RE.search(before):
                 continue
             if unit and self.restated_re.search(before):
                 continue  # "76.2 months (over six years)": the value before, in other units

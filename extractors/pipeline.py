@@ -1,7 +1,7 @@
 """The spaCy pipeline: a blank English tokenizer plus rule components, no statistical model.
 
     tokenizer        spacy.blank("en") + three infix rules: a citation number glued to a word
-                     ("transplantation.1", "CAPOX[2]") is split off so it never reads as a value or
+                     ("transplantation.1", "CAPOX[2]", "IKEMA,13") is split off so it never reads as a value or
                      part of a name, and so is a dash between words; it keeps each text for the
                      components (doc_text)
     sentences        sentence boundaries on punctuation (the rule of spaCy's sentencizer), and a
@@ -45,7 +45,8 @@ from extractors.lexicon import Lexicon, load_lexicon
 # a full stop glued to a citation marker ends the sentence: "transplantation.1", "chemotherapy.[5]"
 CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d|\[\d)"
 DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
-BRACKET_CITATION_INFIX = r"(?<=[A-Za-z])\[(?=\d)"  # "CAPOX[2]": the citation is not part of the name
+# "CAPOX[2]", "IKEMA,13,14": the citation is not part of the name
+BRACKET_CITATION_INFIX = r"(?<=[A-Za-z])(?:\[|,)(?=\d)"
 
 
 # --------------------------------------------------------------------------- regular expressions

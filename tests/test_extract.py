@@ -191,6 +191,34 @@ def test_durations_compared_by_a_trial_are_its_arms():
     assert [m for m in explain(clean(text, source="t.txt", content_type="text/plain"))[0].matches if "CAPOX" in str(m)]
 
 
+def test_a_press_release_about_a_cell_therapy():
+    text = ("In CARTITUDE-4, 419 patients were randomly assigned to a single infusion of CARVYKTI or standard therapy. "
+            "Median PFS was not reached with CARVYKTI versus 11.8 months with standard therapy (HR 0.26; 95 percent CI, "
+            "0.18-0.38). At 12 months, 75.9 percent of patients in the CARVYKTI arm were alive without disease "
+            "progression, versus 48.6 percent in the standard therapy arm. The overall response rate was 84.6 percent "
+            "with CARVYKTI and 67.3 percent with standard therapy, and 73.1 percent of patients treated with CARVYKTI "
+            "achieved a complete response or better. MRD negativity at a threshold of 10-5 was reached by 60.6 percent "
+            "vs 15.6 percent of patients. Among the 176 patients who received CARVYKTI, cytokine release syndrome (CRS) "
+            "occurred in 76.1 percent; CRS was Grade 3 or 4 in 1.1 percent.")
+    got = [(r.endpoint, arms(r)) for r in records(text)]
+    cilta, soc = "ciltacabtagene autoleucel", "standard therapy"
+    assert got == [
+        ("PFS", [(cilta, None, "months"), (soc, 11.8, "months")]),  # not reached, compared in months
+        ("PFS", [(cilta, 75.9, "%"), (soc, 48.6, "%")]),
+        ("ORR", [(cilta, 84.6, "%"), (soc, 67.3, "%")]),
+        ("CR", [(cilta, 73.1, "%")]),
+        ("MRD", [(cilta, 60.6, "%"), (soc, 15.6, "%")]),
+        ("AE", [(cilta, 76.1, "%")]),
+        ("AE", [(cilta, 1.1, "%")]),
+    ], got
+
+
+def test_well_known_trials_are_names_without_a_trial_word():
+    recs = records("Daratumumab was added to bortezomib in CASTOR and to lenalidomide in POLLUX; CANDOR and IKEMA,13,14 "
+                   "tested carfilzomib. The Boston team is not a trial.", kind="trial")
+    assert sorted(r.trial for r in recs) == ["CANDOR", "CASTOR", "IKEMA", "POLLUX"]
+
+
 def test_rules_that_carry_to_other_cancers():
     text = (
         "LATITUDE: a phase III randomized trial of abiraterone in prostate cancer\n\n"

@@ -726,6 +726,11 @@ class Extractor:
             limit = s_start + cmp_m.start() if cmp_m else nxt
             if from_to and i == 0:
                 limit = s_start + vals[1].start
+            close = s.find(")", v.end, limit - s_start)
+            opened = s.rfind("(", 0, v.start)
+            if close >= 0 and opened > s.rfind(")", 0, v.start) and any(opened < x.start < close for x in vals if x is not v):
+                limit = s_start + close  # "(39.7% vs 27.6%) were higher with Isa-Kd": the parenthesis holds the comparison
+
             window_after = [a for a in window_after if a[1] < limit]
             if window_after:
                 out.append((window_after[0][0], "arm:after-value"))

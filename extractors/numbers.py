@@ -256,7 +256,9 @@ class NumberGrammar:
             after = s[m.end() :]
             if self.not_after_ss_re.search(after) or EVENT_RATE_AFTER_RE.match(after):
                 continue  # "Three patients (0.4%) ... died": an event count with its rate
-            cue_b = bool(self.cue_before_re.search(before)) or not before.strip()
+            # "(177 and 122 patients)": the first number of a pair counts patients too
+            first = None if m["bound"] or m["mods"].strip() else FIRST_OF_PAIR_RE.search(before)
+            cue_b = bool(self.cue_before_re.search(before[: first.start()] if first else before)) or not before.strip()
             cue_a = bool(self.cue_after_re.search(" " + after.lstrip())) or bool(re.match(r"^\s+(?:received|were)\b", after))
             if not (cue_b or cue_a) or any(f.start <= m.start("num") < f.end for f in out):
                 continue
@@ -265,6 +267,11 @@ class NumberGrammar:
                 bound = "about"
             rule = "sample_size:cue-before" if cue_b else "sample_size:cue-after"
             out.append(Found(m.start(), m.start() + len(m.group(0)), "sample_size", n, rule, bound=bound))
+            if first:
+                a = m.start() - len(before) + first.start("num")
+                n1 = self.to_number(first["num"])
+                if n1 and n1 == int(n1) and n1 >= 2:
+                    out.append(Found(a, a + len(first["num"]), "sample_size", n1, rule))
         for m in self.bare_sample_re.finditer(s):
             n = self.to_number(m["num"])
             if n is None or n < 2 or n != int(n) or ("," not in m["num"] and 1900 <= n <= 2100):

@@ -1,9 +1,9 @@
 """The spaCy pipeline: a blank English tokenizer plus rule components, no statistical model.
 
     tokenizer        spacy.blank("en") + three infix rules: a citation number glued to a word
-                     ("transplantation.1", "CAPOX[2]", "IKEMA,13") is split off so it never reads as a value or
-                     part of a name, and so is a dash between words; it keeps each text for the
-                     components (doc_text)
+                     ("transplantation.1", "CAPOX[2]", "IKEMA,13") is split off so it never reads
+                     as a value or part of a name, and so is a dash between words; "≥" before a
+                     word ("≥VGPR") is a prefix; it keeps each text for the components (doc_text)
     sentences        sentence boundaries on punctuation (the rule of spaCy's sentencizer), and a
                      paragraph break always ends a sentence
     exact_ruler      case-sensitive lexicon phrases: known trials and regimens (TRIAL, REGIMEN)
@@ -38,13 +38,14 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex
 
 from extractors.lexicon import Lexicon, load_lexicon
 
 # a full stop glued to a citation marker ends the sentence: "transplantation.1", "chemotherapy.[5]"
 CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d|\[\d)"
 DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
+COMPARISON_PREFIX = r"[≥≤](?=[A-Za-z])"  # "≥VGPR", "≥CR": a response category "or better"
 # "CAPOX[2]", "IKEMA,13,14": the citation is not part of the name
 BRACKET_CITATION_INFIX = r"(?<=[A-Za-z])(?:\[|,)(?=\d)"
 
@@ -545,9 +546,10 @@ def build_nlp() -> Language:
     lexicon = load_lexicon()
     nlp = spacy.blank("en")
     infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX, DASH_INFIX, BRACKET_CITATION_INFIX]
+    prefixes = list(nlp.Defaults.prefixes) + [COMPARISON_PREFIX]
     tokenizer = nlp.tokenizer
     nlp.tokenizer = TextKeepingTokenizer(
-        nlp.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+        nlp.vocab, rules=tokenizer.rules, prefix_search=compile_prefix_regex(prefixes).search,
         suffix_search=tokenizer.suffix_search, infix_finditer=compile_infix_regex(infixes).finditer,
         token_match=tokenizer.token_match, url_match=tokenizer.url_match,
         faster_heuristics=tokenizer.faster_heuristics,

@@ -213,6 +213,19 @@ def test_a_press_release_about_a_cell_therapy():
     ], got
 
 
+def test_a_congress_abstract_with_response_categories_and_a_safety_population():
+    text = ("IKEMA randomised patients to Isa-Kd or Kd. ORR was 86.6% vs 82.9% in the Isa-Kd and Kd arms, respectively. "
+            "Rates of ≥VGPR (72.6% vs 56.1%) and of ≥CR (39.7% vs 27.6%) were higher with Isa-Kd. In the safety "
+            "population (177 and 122 patients), serious TEAEs occurred in 59.3% and 57.4%, respectively. "
+            "Keywords: Anti-CD38, Carfilzomib")
+    recs = records(text, kind=None)
+    got = [(r.endpoint, arms(r)) for r in recs if r.kind == "result"]
+    assert got == [("ORR", [("Isa-Kd", 86.6, "%"), ("Kd", 82.9, "%")]), ("VGPR", [("Isa-Kd", 72.6, "%"), ("Kd", 56.1, "%")]),
+                   ("CR", [("Isa-Kd", 39.7, "%"), ("Kd", 27.6, "%")]), ("AE", [("Isa-Kd", 59.3, "%"), ("Kd", 57.4, "%")])]
+    assert sorted(r.n for r in recs if r.kind == "sample_size") == [122, 177]
+    assert [r.trial for r in recs if r.kind == "trial"] == ["IKEMA"]
+
+
 def test_well_known_trials_are_names_without_a_trial_word():
     recs = records("Daratumumab was added to bortezomib in CASTOR and to lenalidomide in POLLUX; CANDOR and IKEMA,13,14 "
                    "tested carfilzomib. The Boston team is not a trial.", kind="trial")

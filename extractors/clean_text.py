@@ -22,12 +22,18 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?:\s*\d[\d,\-–]*)?\s*$")
 _TEASER_CODE = re.compile(r"^(?:[A-Z]{1,5}\d{1,5}|\d{1,5})\s*[-–—:|]\s")  # "LBA4 - OlympiAD: ..." in a session list
 _ET_AL = re.compile(r"\bet al\.", re.I)
 _COUNT = re.compile(r"^\d[\d,]*\s+|\s*\(\d[\d,]*\)$")
+_COMPARISON = re.compile(r"[A-Za-z]{2}.*\d\s*%?\s*(?:vs\.?|versus)\s*\d")
 _CELL_SEP = re.compile(r"\t+| +\| +")
 
 
 def _cells(line: str) -> list[str]:
     """The cells of a table row written as text (tab- or pipe-separated); one cell for prose."""
     return [c.strip() for c in _CELL_SEP.split(line.strip(" |")) if c.strip()]
+
+
+def _is_comparison(line: str) -> bool:
+    """"2-year PFS: 76.7% vs 70.2% (HR 0.73)": a result line, however few letters it has."""
+    return bool(_COMPARISON.search(line))
 
 
 def _is_data_row(line: str) -> bool:
@@ -114,7 +120,7 @@ def text_blocks(text: str) -> tuple[list[RawBlock], list[str], str | None]:
         if names:
             authors.extend(a for a in names if a not in authors)
             continue
-        data_row = _is_data_row(line)
+        data_row = _is_data_row(line) or _is_comparison(line)
         if len(line) < 120 and (_letters_share(line) < 0.4 and not data_row or _ET_AL.search(line) and not item):
             continue
         if _URL_LINE.match(line) and not item:

@@ -473,7 +473,9 @@ class Extractor:
             if len(arms) >= 2:
                 state.randomised_arms = list(dict.fromkeys(arms))[:4]
         elif cue:
-            arms = [a[0] for a in self.arm_phrases(text, ms, s_start + cue.start(), s_end)]
+            # "randomised to X or Y"; "X (n = 180) vs standard care (n = 179)": the arms on both sides of "vs"
+            lo = s_start if cue.group(0).lower().startswith(("vs", "versus")) else s_start + cue.start()
+            arms = [a[0] for a in self.arm_phrases(text, ms, lo, s_end)]
             arms = list(dict.fromkeys(a for a in arms if a != "maintenance"))
             if len(arms) >= 2:
                 state.randomised_arms = arms[:3]

@@ -226,6 +226,18 @@ def test_a_congress_abstract_with_response_categories_and_a_safety_population():
     assert [r.trial for r in recs if r.kind == "trial"] == ["IKEMA"]
 
 
+def test_slides_with_short_result_bullets_and_a_design_line():
+    text = ("Slide 4\nPOLARIX: design\n- Randomised 1:1: pola-R-CHP (n = 440) vs R-CHOP (n = 439)\n"
+            "Speaker notes: 879 patients in total.\n\nSlide 5\nPOLARIX: results\n- 2-year PFS: 76.7% vs 70.2% (HR 0.73)\n\n"
+            "Slide 7\nZUMA-7: design\n- Axicabtagene ciloleucel (axi-cel, n = 180) vs standard care (n = 179)\n\n"
+            "Slide 8\nZUMA-7: efficacy\n- ORR 83% vs 50%\n- IPI 2-5 patients did best\n")
+    recs = records(text, kind=None)
+    got = [(r.trial, r.endpoint, arms(r)) for r in recs if r.kind == "result"]
+    assert got == [("POLARIX", "PFS", [("pola-R-CHP", 76.7, "%"), ("R-CHOP", 70.2, "%")]),
+                   ("ZUMA-7", "ORR", [("axicabtagene ciloleucel", 83, "%"), ("standard of care", 50, "%")])]
+    assert sorted(r.n for r in recs if r.kind == "sample_size") == [179, 180, 439, 440, 879]
+
+
 def test_well_known_trials_are_names_without_a_trial_word():
     recs = records("Daratumumab was added to bortezomib in CASTOR and to lenalidomide in POLLUX; CANDOR and IKEMA,13,14 "
                    "tested carfilzomib. The Boston team is not a trial.", kind="trial")

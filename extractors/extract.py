@@ -47,7 +47,8 @@ CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 DIGIT_RE = re.compile(r"\d")
 TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
-VALUE_REACHED_RE = re.compile(r"^(?:(?![\d;])[^.])*?\b(?:achieved|had|reached|attained|obtained|experienced|developed)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
+VALUE_REACHED_RE = re.compile(r"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:achieved|had|reached|attained|obtained|experienced|developed)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 CELL_SEP_RE = re.compile(r"\t+| +\| +")  # a table row written as text: "Endpoint | VMPT-VT | VMP | HR"
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
@@ -96,6 +97,7 @@ class ReaderState:
 
     trial: str | None = None
     randomised_arms: list[str] = field(default_factory=list)
+    randomisation: list[str] = field(default_factory=list)  # the arms as randomised, kept through comparisons of two
     sample_sizes: dict[str | None, set[int]] = field(default_factory=dict)  # per trial, the n's seen
     seen_trials: list[str] = field(default_factory=list)
     trial_aliases: dict[str, str] = field(default_factory=dict)  # "StaMINA" -> "BMT CTN 0702"
@@ -389,7 +391,7 @@ class Extractor:
         low = s.lower()
         if not named and any(w in low for w in self.study_nouns) and self.new_study_re.search(s):
             state.trial = None
-            state.randomised_arms = []
+            state.randomised_arms, state.randomisation = [], []
             trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))
 
         N = self.numbers
@@ -424,7 +426,7 @@ class Extractor:
             if not s[: f.start].rstrip().endswith("(") and OR_ARMS_RE.search(s, f.end)
             and sum(1 for m in ms if m.label in ARM_LABELS and m.start >= s_start + f.end) >= 2
         ):
-            state.trial, state.randomised_arms = None, []
+            state.trial, state.randomised_arms, state.randomisation = None, [], []
             trace.add("trial:new-sample-reset", lambda: s[samples[0].start : samples[0].end])
         for f in follow_ups:
             trace.add(f.rule, lambda: s[f.start : f.end])
@@ -441,6 +443,9 @@ class Extractor:
                 bound=f.bound, evidence=sentence_ev, rules=[f.rule]))
 
         endpoints = [m for m in ms if m.label == "ENDPOINT"]
+        # "Median event-free survival, the time before the cancer grew, came back or ...": a definition
+        # right after an endpoint names no endpoint of its own
+        endpoints = [e for i, e in enumerate(endpoints) if not (i and DEFINITION_GAP_RE.fullmatch(text, endpoints[i - 1].end, e.start))]
         if not endpoints and state.last_endpoint and has_numbers and (state.asked or self.anaphora_re.search(s)):
             # "In patients with PD-L1-negative tumours, however, it was 11.2 months with the combination ...",
             # "Response rate?" - "By RECIST, 27.3% versus 11.9%."
@@ -478,7 +483,7 @@ class Extractor:
             arms = [a[0] for a in self.arm_phrases(text, ms, lo, s_end)]
             arms = list(dict.fromkeys(a for a in arms if a != "maintenance"))
             if len(arms) >= 2:
-                state.randomised_arms = arms[:3]
+                state.randomised_arms = state.randomisation = arms[:3]
                 trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
         elif not values and ("\t" in s or " | " in s) and (columns := self._table_header(text, s_start, s_end, ms)):
             state.randomised_arms = columns
@@ -711,10 +716,13 @@ class Extractor:
             if len(lst) == k:
                 rules.append("arm:respectively")
                 return [(a[0], "arm:respectively") for a in lst]
-            if not self.arm_phrases(text, ms, s_start, s_end) and len(context) == k:
-                # "... in 89%, 87% and 76% of patients respectively": the arms of the last sentence
-                rules.append("arm:respectively")
-                return [(a, "arm:respectively") for a in context]
+            if not self.arm_phrases(text, ms, s_start, s_end):
+                # "... in 89%, 87% and 76% of patients respectively": the arms of the last sentence, or
+                # "71.0%, 53.5% and 36.1% in the three arms, respectively": the arms as randomised
+                for arms in (context, state.randomisation):
+                    if len(arms) == k:
+                        rules.append("arm:respectively")
+                        return [(a, "arm:respectively") for a in arms]
         # "improved PFS from 13 months to 30 months": the later value is the subject's
         from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
             re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))

@@ -238,6 +238,21 @@ def test_slides_with_short_result_bullets_and_a_design_line():
     assert sorted(r.n for r in recs if r.kind == "sample_size") == [179, 180, 439, 440, 879]
 
 
+def test_definitions_pairs_that_reach_an_endpoint_and_three_arms_respectively():
+    text = ("KEYNOTE-671 randomised patients to Keytruda or placebo. Median event-free survival, the time before the "
+            "cancer grew, came back or the patient died, was 47.2 months with Keytruda against 18.3 months with placebo. "
+            "In AEGEAN, 73.4% of patients given Imfinzi were alive without an event at 12 months, versus 64.5% of those "
+            "given placebo.\n\nIn CheckMate 816, patients received Opdivo plus chemotherapy or chemotherapy alone; "
+            "24.0% vs 2.2% of patients had a pathological complete response.\n\nCLEAR randomized 1,069 patients to one "
+            "of three arms: lenvatinib plus pembrolizumab; lenvatinib plus everolimus; or sunitinib. Median PFS was 23.9 "
+            "months with lenvatinib-pembrolizumab versus 9.2 months with sunitinib. The response rates were 71.0%, 53.5% "
+            "and 36.1% in the three arms, respectively.")
+    got = [(r.endpoint, [a[1] for a in arms(r)]) for r in records(text)]
+    assert got == [("EFS", [47.2, 18.3]), ("EFS", [73.4, 64.5]), ("CR", [24.0, 2.2]), ("PFS", [23.9, 9.2]),
+                   ("ORR", [71.0, 53.5, 36.1])]
+    assert [a[0] for a in arms(records(text)[-1])] == ["lenvatinib and pembrolizumab", "lenvatinib and everolimus", "sunitinib"]
+
+
 def test_well_known_trials_are_names_without_a_trial_word():
     recs = records("Daratumumab was added to bortezomib in CASTOR and to lenalidomide in POLLUX; CANDOR and IKEMA,13,14 "
                    "tested carfilzomib. The Boston team is not a trial.", kind="trial")

@@ -47,6 +47,7 @@ CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 DIGIT_RE = re.compile(r"\d")
 TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
+CLAUSE_SEP_RE = re.compile(r"[,;]")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(r"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:achieved|had|reached|attained|obtained|experienced|developed)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 CELL_SEP_RE = re.compile(r"\t+| +\| +")  # a table row written as text: "Endpoint | VMPT-VT | VMP | HR"
@@ -785,9 +786,11 @@ class Extractor:
         the chemotherapy group, and the response rate was 44.8%"), after a "respectively"."""
         prv = max((e for e in value_ends if e <= v.start), default=0)
         if prv:
-            cmp_m = COMPARE_RE.search(s, prv, v.start)
-            if cmp_m:
-                prv = cmp_m.start()
+            # "92.9% with DRd and 76.4% with Rd, the rate of CR 43.1% versus 19.2%": "with Rd" is 76.4's
+            ends = [m.start() for m in [COMPARE_RE.search(s, prv, v.start)] if m]
+            ends += [m.end() for m in [CLAUSE_SEP_RE.search(s, prv, v.start)] if m]
+            if ends:
+                prv = min(ends)
         closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)
         return max(prv, closed)
 

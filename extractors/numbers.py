@@ -15,6 +15,7 @@ from extractors.lexicon import Lexicon, alternation
 EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+FOR_RE = re.compile(r"\bfor\s+$", re.I)
 REACHED_BY_RE = re.compile(r"\b(?:reached|achieved|attained|obtained|seen|observed|experienced|reported)\s+by\s*$", re.I)  # "reached by 60.6%"
 RANGE_OR_PAIR_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|vs\.?|versus)\s*$")  # "20 to 25 on placebo"
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
@@ -335,6 +336,8 @@ class NumberGrammar:
                 continue
             if unit in ("months", "years", "weeks") and (self.duration_after_re.search(after) or self.duration_before_re.search(before)):
                 continue
+            if (m["bound"] or "").lower() == "up to" and FOR_RE.search(before):
+                continue  # "every 2 weeks for up to 12 months": how long treatment lasts
             if re.match(r"^\s*(?:/|-\d|–\d|:)", after) or re.search(r"\d[/:]$", before):
                 continue  # dates, times, ranges
             if unit is None and m["num"][0].isalpha():

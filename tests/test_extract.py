@@ -253,6 +253,16 @@ def test_definitions_pairs_that_reach_an_endpoint_and_three_arms_respectively():
     assert [a[0] for a in arms(records(text)[-1])] == ["lenvatinib and pembrolizumab", "lenvatinib and everolimus", "sunitinib"]
 
 
+def test_an_arm_named_after_a_value_is_not_the_next_values_arm():
+    text = ("POLLUX randomised 569 patients to daratumumab plus lenalidomide and dexamethasone (DRd; n=286) or lenalidomide "
+            "and dexamethasone (Rd; n=283), given for up to 24 months. The overall response rate was 92.9% with DRd and 76.4% "
+            "with Rd, the rate of complete response or better 43.1% versus 19.2%. In the dMMR group, 61.4% of those on "
+            "DRd had not progressed at two years, compared with 15.7% on Rd.")
+    got = [(r.endpoint, arms(r)) for r in records(text)]
+    assert got == [("ORR", [("DRd", 92.9, "%"), ("Rd", 76.4, "%")]), ("CR", [("DRd", 43.1, "%"), ("Rd", 19.2, "%")]),
+                   ("PFS", [("DRd", 61.4, "%"), ("Rd", 15.7, "%")])]
+
+
 def test_well_known_trials_are_names_without_a_trial_word():
     recs = records("Daratumumab was added to bortezomib in CASTOR and to lenalidomide in POLLUX; CANDOR and IKEMA,13,14 "
                    "tested carfilzomib. The Boston team is not a trial.", kind="trial")

@@ -47,6 +47,7 @@ CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 DIGIT_RE = re.compile(r"\d")
 TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
+CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?)\s+(?:the\s+)?$", re.I)
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(r"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:achieved|had|reached|attained|obtained|experienced|developed)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
@@ -103,6 +104,7 @@ class ReaderState:
     seen_trials: list[str] = field(default_factory=list)
     trial_aliases: dict[str, str] = field(default_factory=dict)  # "StaMINA" -> "BMT CTN 0702"
     last_endpoint: str | None = None  # the endpoint of the last sentence's results ("it was 11.2 vs 5.3 months")
+    last_endpoints: list[str] = field(default_factory=list)  # all of them, in order ("the figures were A and B, respectively")
     asked: bool = False  # the last sentence was a question ("Response rate?"): its answer needs no "it was"
 
 
@@ -455,6 +457,11 @@ class Extractor:
         values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms)
+            if endpoints[0].rule == "endpoint:carried-forward" and len(groups) == len(state.last_endpoints) >= 2:
+                # "median PFS was 10.1 vs 5.4 months and median OS 23.9 vs 17.5 months. Across all patients,
+                # the figures were 9.9 vs 5.1 months and 23.4 vs 16.8 months": one endpoint per comparison
+                for g, ep in zip(groups, state.last_endpoints):
+                    g.endpoint = replace(g.endpoint, canon=ep)
             value_ends = sorted(v.end for v in values)
             for g in groups:
                 rec = self._result(g, text, s_start, s_end, value_ends, ms, named, state, timepoints, effects, source,
@@ -471,6 +478,7 @@ class Extractor:
         # "The researchers also looked at event-free survival: ..." then "This was a median of 8.2 months ..."
         state.last_endpoint = results[-1].endpoint if results else (
             named_endpoints.pop() if len(named_endpoints) == 1 and not values else None)
+        state.last_endpoints = list(dict.fromkeys(r.endpoint for r in results))
         state.asked = s.rstrip().endswith("?")
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
         cue = self.randomisation_re.search(s)
@@ -489,8 +497,11 @@ class Extractor:
         elif not values and ("\t" in s or " | " in s) and (columns := self._table_header(text, s_start, s_end, ms)):
             state.randomised_arms = columns
             trace.add("arm:table-header", lambda: " / ".join(columns))
-        if named:
-            state.trial = named[-1].canon
+        # "In the BEATcc trial, ... unlike KEYNOTE-826, all patients received bevacizumab": a trial named
+        # for contrast is not the one the sentence goes on about
+        current = [m for m in named if not CONTRAST_BEFORE_RE.search(text, max(0, m.start - 15), m.start)]
+        if current:
+            state.trial = current[-1].canon
         for m in named:
             if m.canon not in state.seen_trials:
                 state.seen_trials.append(m.canon)

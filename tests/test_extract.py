@@ -263,6 +263,18 @@ def test_an_arm_named_after_a_value_is_not_the_next_values_arm():
                    ("PFS", [("DRd", 61.4, "%"), ("Rd", 15.7, "%")])]
 
 
+def test_the_figures_respectively_and_a_trial_named_for_contrast():
+    text = ("In DESTINY-Breast04, patients were randomised to T-DXd or chemotherapy. In the HR-positive cohort, median PFS "
+            "was 10.1 vs 5.4 months and median OS was 23.9 vs 17.5 months. Across all patients, the figures were 9.9 vs "
+            "5.1 months and 23.4 vs 16.8 months, respectively.\n\nIn the phase 3 BEATcc trial, 410 patients were "
+            "randomized to atezolizumab or placebo; unlike KEYNOTE-826, all patients received bevacizumab. Median PFS "
+            "was 13.7 months vs 10.4 months.")
+    got = [(r.trial, r.endpoint, [a[1] for a in arms(r)]) for r in records(text)]
+    assert got == [("DESTINY-Breast04", "PFS", [10.1, 5.4]), ("DESTINY-Breast04", "OS", [23.9, 17.5]),
+                   ("DESTINY-Breast04", "PFS", [9.9, 5.1]), ("DESTINY-Breast04", "OS", [23.4, 16.8]),
+                   ("BEATcc", "PFS", [13.7, 10.4])]
+
+
 def test_well_known_trials_are_names_without_a_trial_word():
     recs = records("Daratumumab was added to bortezomib in CASTOR and to lenalidomide in POLLUX; CANDOR and IKEMA,13,14 "
                    "tested carfilzomib. The Boston team is not a trial.", kind="trial")

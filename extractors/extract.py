@@ -48,6 +48,7 @@ SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),"
 DIGIT_RE = re.compile(r"\d")
 TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
 CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?)\s+(?:the\s+)?$", re.I)
+PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$", re.I)
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(r"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:achieved|had|reached|attained|obtained|experienced|developed)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
@@ -229,6 +230,16 @@ class Extractor:
                     rule = "arm:drug-near-miss"
                 out.append(Mention(ent.label_, start, end, ent_text, ent.ent_id_ or ent_text, rule))
         return out
+
+    @staticmethod
+    def not_protocols(text: str, mentions: list[Mention]) -> list[Mention]:
+        """"protocols RRMM-04 to RRMM-11", "protocol RRMM-09": codes of a local protocol list are not
+        trials, nor is any other name with the same prefix ("(RRMM-06)")."""
+        prefixes = {re.split(r"[-\s]?\d", m.text)[0] for m in mentions
+                    if m.label == "TRIAL" and m.rule == "trial:name-number" and PROTOCOL_BEFORE_RE.search(text, max(0, m.start - 40), m.start)}
+        if not prefixes:
+            return mentions
+        return [m for m in mentions if not (m.label == "TRIAL" and m.rule == "trial:name-number" and re.split(r"[-\s]?\d", m.text)[0] in prefixes)]
 
     def abbreviations(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Arm abbreviations the article defines ("lenalidomide alone (R)"): the definition and
@@ -412,7 +423,8 @@ class Extractor:
         effects = N.effects(s) if has_numbers else []
         endpoint_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label == "ENDPOINT"]
         follow_ups = N.follow_ups(s, endpoint_spans) if has_numbers else []
-        samples = N.sample_sizes(s, [m.start - s_start for m in ms if m.label in ARM_LABELS]) if has_numbers else []
+        arm_ms = [m for m in ms if m.label in ARM_LABELS]
+        samples = N.sample_sizes(s, [m.start - s_start for m in arm_ms], [m.end - s_start for m in arm_ms]) if has_numbers else []
         timepoints = N.timepoints(s) if has_numbers else []
         masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints] if has_numbers else []
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
@@ -525,6 +537,9 @@ class Extractor:
 
     def _sample_arm(self, s: str, s_start: int, f: Found, ms: list[Mention]) -> str | None:
         """The arm a sample size belongs to: "no-maintenance group, n = 359" or "152 patients ... (MPR-R)"."""
+        if f.rule == "sample_size:arm-before":  # "lenvatinib plus everolimus, 357 patients"
+            before = self.arm_phrases(s, [replace(m, start=m.start - s_start, end=m.end - s_start) for m in ms], 0, f.start)
+            return before[-1][0] if before else None
         if f.rule == "sample_size:arm-after":  # "216 people had venetoclax with obinutuzumab"
             after = self.arm_phrases(s, [replace(m, start=m.start - s_start, end=m.end - s_start) for m in ms], f.end, len(s))
             return after[0][0] if after and after[0][1] - f.end <= 30 else None
@@ -842,7 +857,8 @@ class Extractor:
 
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
-        mentions = self.trial_repeats(doc.text, self.coordinated_trials(doc.text, self.mentions(sdoc, doc.text)))
+        mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
+        mentions = self.trial_repeats(doc.text, self.coordinated_trials(doc.text, mentions))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = sorted(mentions + self.duration_arms(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence

@@ -15,6 +15,7 @@ from extractors.lexicon import Lexicon, alternation
 EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+ARM_COMMA_RE = re.compile(r"\s*,\s*$")
 FOR_RE = re.compile(r"\bfor\s+$", re.I)
 REACHED_BY_RE = re.compile(r"\b(?:reached|achieved|attained|obtained|seen|observed|experienced|reported)\s+by\s*$", re.I)  # "reached by 60.6%"
 RANGE_OR_PAIR_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|vs\.?|versus)\s*$")  # "20 to 25 on placebo"
@@ -227,12 +228,13 @@ class NumberGrammar:
                 out.append(Found(m.start(), m.end(), "follow_up", months, "follow_up:median-follow-up", unit="months", bound=bound))
         return out
 
-    def sample_sizes(self, s: str, arm_starts: Iterable[int] = ()) -> list[Found]:
+    def sample_sizes(self, s: str, arm_starts: Iterable[int] = (), arm_ends: Iterable[int] = ()) -> list[Found]:
         """Numbers of patients: "n = 359", "<cue> 614 patients", "614 patients ... were enrolled",
         "545 were assigned to KRd" and the elliptic "... and 229 to placebo" that follows one.
-        With the offsets where arm names start: "216 people had venetoclax", "393 on STRIDE"."""
+        With the offsets where arm names start and end: "216 people had venetoclax", "393 on STRIDE",
+        "lenvatinib plus everolimus, 357 patients"."""
         out = []
-        arm_starts = set(arm_starts)
+        arm_starts, arm_ends = set(arm_starts), set(arm_ends)
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
             if m.end() in arm_starts and n and n >= 2 and n == int(n) and not RANGE_OR_PAIR_END_RE.search(lead(s, m.start())):
@@ -261,12 +263,15 @@ class NumberGrammar:
             first = None if m["bound"] or m["mods"].strip() else FIRST_OF_PAIR_RE.search(before)
             cue_b = bool(self.cue_before_re.search(before[: first.start()] if first else before)) or not before.strip()
             cue_a = bool(self.cue_after_re.search(" " + after.lstrip())) or bool(re.match(r"^\s+(?:received|were)\b", after))
-            if not (cue_b or cue_a) or any(f.start <= m.start("num") < f.end for f in out):
+            # "lenvatinib plus everolimus, 357 patients": the arm's size
+            comma = ARM_COMMA_RE.search(before)
+            arm_before = bool(comma) and m.start() - len(before) + comma.start() in arm_ends
+            if not (cue_b or cue_a or arm_before) or any(f.start <= m.start("num") < f.end for f in out):
                 continue
             bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
             if bound == "exact" and re.search(r"\b(?:about|approximately|around|nearly|almost|some)\s*$", before, re.I):
                 bound = "about"
-            rule = "sample_size:cue-before" if cue_b else "sample_size:cue-after"
+            rule = "sample_size:arm-before" if arm_before else "sample_size:cue-before" if cue_b else "sample_size:cue-after"
             out.append(Found(m.start(), m.start() + len(m.group(0)), "sample_size", n, rule, bound=bound))
             if first:
                 a = m.start() - len(before) + first.start("num")

@@ -275,6 +275,16 @@ def test_the_figures_respectively_and_a_trial_named_for_contrast():
                    ("BEATcc", "PFS", [13.7, 10.4])]
 
 
+def test_protocol_codes_group_codes_with_letters_and_arm_sizes_after_the_arm():
+    text = ("This summary informs the review of protocols RRMM-04 to RRMM-11. PVd is on the protocol list (RRMM-06).\n\n"
+            "NRG-GY018: pembrolizumab (Keytruda)\n\nCLEAR randomized 1,069 patients to one of three arms: lenvatinib "
+            "plus pembrolizumab, 355 patients; lenvatinib plus everolimus, 357 patients; or sunitinib, 357 patients.")
+    recs = records(text, kind=None)
+    assert sorted(r.trial for r in recs if r.kind == "trial") == ["CLEAR", "NRG-GY018"]
+    assert [(r.n, r.arm) for r in recs if r.kind == "sample_size"] == [
+        (1069, None), (355, "lenvatinib and pembrolizumab"), (357, "lenvatinib and everolimus"), (357, "sunitinib")]
+
+
 def test_well_known_trials_are_names_without_a_trial_word():
     recs = records("Daratumumab was added to bortezomib in CASTOR and to lenalidomide in POLLUX; CANDOR and IKEMA,13,14 "
                    "tested carfilzomib. The Boston team is not a trial.", kind="trial")

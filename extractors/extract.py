@@ -235,11 +235,11 @@ class Extractor:
     def not_protocols(text: str, mentions: list[Mention]) -> list[Mention]:
         """"protocols RRMM-04 to RRMM-11", "protocol RRMM-09": codes of a local protocol list are not
         trials, nor is any other name with the same prefix ("(RRMM-06)")."""
-        prefixes = {re.split(r"[-\s]?\d", m.text)[0] for m in mentions
-                    if m.label == "TRIAL" and m.rule == "trial:name-number" and PROTOCOL_BEFORE_RE.search(text, max(0, m.start - 40), m.start)}
-        if not prefixes:
-            return mentions
-        return [m for m in mentions if not (m.label == "TRIAL" and m.rule == "trial:name-number" and re.split(r"[-\s]?\d", m.text)[0] in prefixes)]
+        def prefix(m: Mention) -> str | None:  # "RRMM" of "RRMM-04"; None for other mentions
+            return re.split(r"[-\s]?\d", m.text)[0] if m.label == "TRIAL" and m.rule == "trial:name-number" else None
+
+        protocols = {prefix(m) for m in mentions if prefix(m) and PROTOCOL_BEFORE_RE.search(text, max(0, m.start - 40), m.start)}
+        return [m for m in mentions if prefix(m) not in protocols] if protocols else mentions
 
     def abbreviations(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Arm abbreviations the article defines ("lenalidomide alone (R)"): the definition and
@@ -537,11 +537,12 @@ class Extractor:
 
     def _sample_arm(self, s: str, s_start: int, f: Found, ms: list[Mention]) -> str | None:
         """The arm a sample size belongs to: "no-maintenance group, n = 359" or "152 patients ... (MPR-R)"."""
-        if f.rule == "sample_size:arm-before":  # "lenvatinib plus everolimus, 357 patients"
-            before = self.arm_phrases(s, [replace(m, start=m.start - s_start, end=m.end - s_start) for m in ms], 0, f.start)
-            return before[-1][0] if before else None
-        if f.rule == "sample_size:arm-after":  # "216 people had venetoclax with obinutuzumab"
-            after = self.arm_phrases(s, [replace(m, start=m.start - s_start, end=m.end - s_start) for m in ms], f.end, len(s))
+        if f.rule in ("sample_size:arm-before", "sample_size:arm-after"):
+            local = [replace(m, start=m.start - s_start, end=m.end - s_start) for m in ms]  # offsets into s
+            if f.rule == "sample_size:arm-before":  # "lenvatinib plus everolimus, 357 patients"
+                before = self.arm_phrases(s, local, 0, f.start)
+                return before[-1][0] if before else None
+            after = self.arm_phrases(s, local, f.end, len(s))  # "216 people had venetoclax with obinutuzumab"
             return after[0][0] if after and after[0][1] - f.end <= 30 else None
         if f.rule == "sample_size:n-equals":
             clause_start = max(s.rfind("(", 0, f.start), s.rfind(";", 0, f.start), s.rfind(",", 0, max(0, f.start - 2)))
@@ -767,7 +768,6 @@ class Extractor:
             opened = s.rfind("(", 0, v.start)
             if close >= 0 and opened > s.rfind(")", 0, v.start) and any(opened < x.start < close for x in vals if x is not v):
                 limit = s_start + close  # "(39.7% vs 27.6%) were higher with Isa-Kd": the parenthesis holds the comparison
-
             window_after = [a for a in window_after if a[1] < limit]
             if window_after:
                 out.append((window_after[0][0], "arm:after-value"))

@@ -20,6 +20,10 @@ FOR_RE = re.compile(r"\bfor\s+$", re.I)
 REACHED_BY_RE = re.compile(r"\b(?:reached|achieved|attained|obtained|seen|observed|experienced|reported)\s+by\s*$", re.I)  # "reached by 60.6%"
 RANGE_OR_PAIR_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|vs\.?|versus)\s*$")  # "20 to 25 on placebo"
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
+def in_months(n: float, unit: str) -> float:
+    return n * 12 if unit == "years" else n
+
+
 # The cue patterns that end in "$" look at the words just before a number; searching the whole
 # prefix would try every position of it (quadratic in the sentence), so they get its last characters.
 LEAD = 120
@@ -216,14 +220,12 @@ class NumberGrammar:
                 if second:
                     n2 = self.to_number(second["num"])
                     unit2 = self.unit_of.get(second["unit"].lower())
-                    out.append(Found(second.start("num"), second.end(), "follow_up", n2 * 12 if unit2 == "years" else n2,
+                    out.append(Found(second.start("num"), second.end(), "follow_up", in_months(n2, unit2),
                                      "follow_up:median-follow-up", unit="months"))
                 if first:
-                    n1 = self.to_number(first["num"])
-                    out.append(Found(first.start("num"), first.end("num"), "follow_up", n1 * 12 if unit == "years" else n1,
+                    out.append(Found(first.start("num"), first.end("num"), "follow_up", in_months(self.to_number(first["num"]), unit),
                                      "follow_up:median-follow-up", unit="months"))
-                n = self.to_number(m["num"])
-                months = n * 12 if unit == "years" else n
+                months = in_months(self.to_number(m["num"]), unit)
                 bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
                 out.append(Found(m.start(), m.end(), "follow_up", months, "follow_up:median-follow-up", unit="months", bound=bound))
         return out

@@ -23,12 +23,12 @@ _TEASER_CODE = re.compile(r"^(?:[A-Z]{1,5}\d{1,5}|\d{1,5})\s*[-–—:|]\s")  # 
 _ET_AL = re.compile(r"\bet al\.", re.I)
 _COUNT = re.compile(r"^\d[\d,]*\s+|\s*\(\d[\d,]*\)$")
 _COMPARISON = re.compile(r"[A-Za-z]{2}.*\d\s*%?\s*(?:vs\.?|versus)\s*\d")
-_CELL_SEP = re.compile(r"\t+| +\| +")
+CELL_SEP_RE = re.compile(r"\t+| +\| +")  # a table row written as text: "Endpoint | VMPT-VT | VMP | HR"
 
 
 def _cells(line: str) -> list[str]:
     """The cells of a table row written as text (tab- or pipe-separated); one cell for prose."""
-    return [c.strip() for c in _CELL_SEP.split(line.strip(" |")) if c.strip()]
+    return [c.strip() for c in CELL_SEP_RE.split(line.strip(" |")) if c.strip()]
 
 
 def _is_comparison(line: str) -> bool:

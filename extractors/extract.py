@@ -29,8 +29,9 @@ import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
+from extractors.clean_text import CELL_SEP_RE
 from extractors.lexicon import Lexicon, alternation, load_lexicon
-from extractors.numbers import Found, NumberGrammar, Value
+from extractors.numbers import REACHED_VERBS, Found, NumberGrammar, Value
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -50,9 +51,9 @@ TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+lea
 CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?)\s+(?:the\s+)?$", re.I)
 PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$", re.I)
 CLAUSE_SEP_RE = re.compile(r"[,;]")
+SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
-VALUE_REACHED_RE = re.compile(r"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:achieved|had|reached|attained|obtained|experienced|developed)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
-CELL_SEP_RE = re.compile(r"\t+| +\| +")  # a table row written as text: "Endpoint | VMPT-VT | VMP | HR"
+VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|developed|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
@@ -429,7 +430,7 @@ class Extractor:
         masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints] if has_numbers else []
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
         masked += [(m.start - s_start, m.end - s_start) for m in ms if m.rule == "arm:treatment-duration"]  # "with 3 months"
-        masked += [(d.start() - s_start, d.end() - s_start) for m in ms if m.label in ARM_LABELS
+        masked += [(d.start() - s_start, d.end() - s_start) for m in arm_ms
                    for d in [TREATED_FOR_RE.match(text, m.end, s_end)] if d]  # "lenalidomide for 12 months"
 
         # "Researchers assigned 614 patients to ..." after a trial of another size: a new, unnamed study.
@@ -564,17 +565,17 @@ class Extractor:
         then values are grouped by (endpoint, unit) in sentence order, and a group is split where
         a trial is named between two values or a second "X vs Y" pair starts.
         """
-        for i, v in enumerate(values[:-1]):
-            if v.unit is None and BARE_LINK_RE.match(s[v.end : values[i + 1].start]):
+        for i, v in enumerate(values):
+            if v.unit is not None:
+                continue
+            if i + 1 < len(values) and BARE_LINK_RE.match(s[v.end : values[i + 1].start]):
                 nxt = next((x.unit for x in values[i + 1 :] if x.unit), None)
                 if nxt:
                     v.unit, v.rule = nxt, "value:unit-from-partner"
-        # "not reached with X versus 11.8 months with Y": a median not reached is compared in the
-        # unit of its partner
-        for i, v in enumerate(values):
-            if v.rule == "value:not-reached" and v.unit is None:
-                partners = [x for x in values[i + 1 : i + 2] if x.unit and not re.search(r"[;.]\s", s[v.end : x.start])]
-                partners += [x for x in values[max(0, i - 1) : i] if x.unit and not re.search(r"[;.]\s", s[x.end : v.start])]
+            elif v.rule == "value:not-reached":
+                # "not reached with X versus 11.8 months with Y": compared in its partner's unit
+                partners = [x for x in values[i + 1 : i + 2] if x.unit and not SENTENCE_BREAK_RE.search(s, v.end, x.start)]
+                partners += [x for x in values[max(0, i - 1) : i] if x.unit and not SENTENCE_BREAK_RE.search(s, x.end, v.start)]
                 if partners:
                     v.unit = partners[0].unit
         trial_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label in ("TRIAL", "TRIAL_REF")]

@@ -149,6 +149,7 @@ def load_lexicon() -> Lexicon:
     arms = _read_toml("arms.toml")
     trials_file = _read_toml("trials.toml")
     trials_raw = trials_file["trial"]
+    entered = {t["name"] for t in trials_raw}  # a known name with a [[trial]] entry of its own keeps that
     endpoints_raw = _read_toml("endpoints.toml")
     grammar = _read_toml("grammar.toml")
     groups = trials_file.get("groups", [])
@@ -171,7 +172,7 @@ def load_lexicon() -> Lexicon:
         controls=arms.get("controls", {}),
         generic_arms=arms.get("generic", {}),
         trials=[Trial(t["name"], t.get("aliases", []), t.get("group")) for t in trials_raw]
-        + [Trial(name, [], None) for name in trials_file.get("known", []) if name not in {t["name"] for t in trials_raw}],
+        + [Trial(name, [], None) for name in trials_file.get("known", []) if name not in entered],
         cooperative_groups={g.upper() for g in groups},
         endpoints={code: v["phrases"] for code, v in endpoints_raw.items()},
         endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},

@@ -16,9 +16,10 @@ EVENT_RATE_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 AND_AGAIN_RE = re.compile(r"[^.;]*?\band\s+(?:in\s+)?(?:about\s+|only\s+)?$")
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 ARM_COMMA_RE = re.compile(r"\s*,\s*$")
-FOR_RE = re.compile(r"\bfor\s+$", re.I)
-REACHED_BY_RE = re.compile(r"\b(?:reached|achieved|attained|obtained|seen|observed|experienced|reported)\s+by\s*$", re.I)  # "reached by 60.6%"
-RANGE_OR_PAIR_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|vs\.?|versus)\s*$")  # "20 to 25 on placebo"
+REACHED_VERBS = "reached|achieved|attained|obtained|experienced"  # "reached by 60.6%", "60.6% ... achieved a CR"
+REACHED_BY_RE = re.compile(rf"\b(?:{REACHED_VERBS}|seen|observed|reported)\s+by\s*$", re.I)
+# the end of a range or pair just before a count: "aged 18 to 65 were assigned", "20 to 25 on placebo"
+RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\s*$")
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 def in_months(n: float, unit: str) -> float:
     return n * 12 if unit == "years" else n
@@ -239,7 +240,7 @@ class NumberGrammar:
         arm_starts, arm_ends = set(arm_starts), set(arm_ends)
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
-            if m.end() in arm_starts and n and n >= 2 and n == int(n) and not RANGE_OR_PAIR_END_RE.search(lead(s, m.start())):
+            if m.end() in arm_starts and n and n >= 2 and n == int(n) and not RANGE_END_RE.search(lead(s, m.start())):
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if not self.sample_hint_re.search(s):
             return out
@@ -284,7 +285,7 @@ class NumberGrammar:
             n = self.to_number(m["num"])
             if n is None or n < 2 or n != int(n) or ("," not in m["num"] and 1900 <= n <= 2100):
                 continue
-            if re.search(r"\d\s*(?:to|-|–|and)\s*$", lead(s, m.start())):
+            if RANGE_END_RE.search(lead(s, m.start())):
                 continue  # "aged 18 to 65 were randomly assigned": the end of a range
             if not any(f.start <= m.start() < f.end for f in out):
                 out.append(Found(m.start(), m.end("num"), "sample_size", n, "sample_size:cue-after"))
@@ -341,10 +342,12 @@ class NumberGrammar:
                 continue
             if self.threshold_after_re.search(after):
                 continue
-            if unit in ("months", "years", "weeks") and (self.duration_after_re.search(after) or self.duration_before_re.search(before)):
+            # "received 12 months of", "for up to 12 months": how long treatment lasts (the words
+            # before the number, a bound included)
+            if unit in ("months", "years", "weeks") and (
+                    self.duration_after_re.search(after) or self.duration_before_re.search(before)
+                    or m["bound"] and self.duration_before_re.search(lead(s, a))):
                 continue
-            if (m["bound"] or "").lower() == "up to" and FOR_RE.search(before):
-                continue  # "every 2 weeks for up to 12 months": how long treatment lasts
             if re.match(r"^\s*(?:/|-\d|–\d|:)", after) or re.search(r"\d[/:]$", before):
                 continue  # dates, times, ranges
             if unit is None and m["num"][0].isalpha():

@@ -47,7 +47,7 @@ CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d|\[\d)"
 DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
 COMPARISON_PREFIX = r"[≥≤](?=[A-Za-z])"  # "≥VGPR", "≥CR": a response category "or better"
 # "CAPOX[2]", "IKEMA,13,14": the citation is not part of the name
-BRACKET_CITATION_INFIX = r"(?<=[A-Za-z])(?:\[|,)(?=\d)"
+GLUED_CITATION_INFIX = r"(?<=[A-Za-z])(?:\[|,)(?=\d)"
 
 
 # --------------------------------------------------------------------------- regular expressions
@@ -545,7 +545,7 @@ def build_nlp() -> Language:
     """The shared pipeline (built once per process)."""
     lexicon = load_lexicon()
     nlp = spacy.blank("en")
-    infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX, DASH_INFIX, BRACKET_CITATION_INFIX]
+    infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX, DASH_INFIX, GLUED_CITATION_INFIX]
     prefixes = list(nlp.Defaults.prefixes) + [COMPARISON_PREFIX]
     tokenizer = nlp.tokenizer
     nlp.tokenizer = TextKeepingTokenizer(

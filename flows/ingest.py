@@ -120,23 +120,15 @@ def clean_extract_batch(pages: list[pipeline.FetchedPage], raw_dir: str, rules: 
 @task(name="enqueue-batch", cache_policy=NO_CACHE)
 def enqueue_batch(pages: list[pipeline.FetchedPage], extracted: list[pipeline.Extracted], raw_dir: str,
                   database_url: str, rules: str) -> list[pipeline.SourceOutcome]:
-    with pipeline._queue_lock:  # opening creates the tables: one thread at a time
-        queue = pipeline.open_queue(database_url)
-    try:
+    with pipeline.queue_session(database_url) as queue:
         return pipeline.enqueue_many(queue, pages, extracted, SnapshotStore(raw_dir), rules)
-    finally:
-        getattr(queue, "close", lambda: None)()
 
 
 @task(name="withdraw-pages", cache_policy=NO_CACHE)
 def withdraw_pages(pages: list[pipeline.FetchedPage], raw_dir: str, database_url: str) -> list[pipeline.SourceOutcome]:
     """Pages their sites no longer have (404 / 410): flag their records gone."""
-    with pipeline._queue_lock:
-        queue = pipeline.open_queue(database_url)
-    try:
+    with pipeline.queue_session(database_url) as queue:
         return [pipeline.withdraw_step(queue, page, SnapshotStore(raw_dir)) for page in pages]
-    finally:
-        getattr(queue, "close", lambda: None)()
 
 
 # --------------------------------------------------------------------------- flow

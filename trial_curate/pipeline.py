@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -130,6 +131,17 @@ def open_queue(database_url: str):
     from trial_curate.queue import ReviewQueue
 
     return ReviewQueue(database_url)
+
+
+@contextmanager
+def queue_session(database_url: str):
+    """The review queue for one task, closed after it (opening creates the tables: one thread at a time)."""
+    with _queue_lock:
+        queue = open_queue(database_url)
+    try:
+        yield queue
+    finally:
+        getattr(queue, "close", lambda: None)()
 
 
 def _failed(source: str, stage: Stage, message: str, *, transient: bool = False, started: float | None = None,

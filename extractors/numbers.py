@@ -21,6 +21,8 @@ REACHED_BY_RE = re.compile(rf"\b(?:{REACHED_VERBS}|seen|observed|reported)\s+by\
 # the end of a range or pair just before a count: "aged 18 to 65 were assigned", "20 to 25 on placebo"
 RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\s*$")
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
+
+
 def in_months(n: float, unit: str) -> float:
     return n * 12 if unit == "years" else n
 

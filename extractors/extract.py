@@ -70,6 +70,10 @@ TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*|(?:\s+(?:trial|study))?,?\s+(?:also\s
 _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)"
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 COORDINATED_BEFORE_RE = re.compile(rf"(?<![\w-]){_CAPITALS_NAME}{_LIST_JOIN}$")
+# a trial's name as a table's first cell: capitals or digits in it ("BOSTON", "KarMMa-3", "Myeloma XI")
+TABLE_NAME_RE = re.compile(r"(?=(?:\S*[A-Z0-9]){2})[A-Z][\w]*(?:[- /][\w]+){0,3}")
+UNIT_HEAD_RE = re.compile(r"\(\s*(?:in\s+)?(?P<u>months?|mo|years?|%|percent)\s*\)|(?P<pct>%)", re.I)
+NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
 
@@ -96,6 +100,16 @@ class Group:
 
 
 @dataclass
+class Column:
+    """One column of a table with a trial per row ("Trial | Comparison | Patients randomised |
+    Median follow-up (months) | Median PFS (months) | ORR (%)")."""
+
+    kind: str  # trial, arms, sample, follow_up, endpoint or other
+    endpoint: str | None = None
+    unit: str | None = None  # the unit its header gives: "(months)", "(%)"
+
+
+@dataclass
 class ReaderState:
     """What an attentive reader remembers while reading the document in order."""
 
@@ -108,6 +122,9 @@ class ReaderState:
     last_endpoint: str | None = None  # the endpoint of the last sentence's results ("it was 11.2 vs 5.3 months")
     last_endpoints: list[str] = field(default_factory=list)  # all of them, in order ("the figures were A and B, respectively")
     asked: bool = False  # the last sentence was a question ("Response rate?"): its answer needs no "it was"
+    columns: list[Column] = field(default_factory=list)  # the header of the table being read, one per cell
+    trial_arms: dict[str, list[str]] = field(default_factory=dict)  # the arms a table row gave each trial
+    unit_hint: str | None = None  # a table column's unit ("Median PFS (months)") for its bare numbers
 
 
 @dataclass
@@ -169,6 +186,10 @@ class Extractor:
         # cheap pre-check: words one of which every new-study cue holds
         words = (*at["new_study_nouns"], "phase")
         self.study_nouns = words + tuple(p.lower() for p in at["new_study"] if not any(w in p.lower() for w in words))
+        tb = lx.grammar["table"]
+        self.column_res = {kind: re.compile(rf"^(?:{alternation(tb[kind])})$", re.I) for kind in ("trial", "arms")}
+        self.column_res |= {kind: words_re(tb[kind]) for kind in ("sample", "follow_up")}
+        self.table_trial_head_re = re.compile(rf"(?m)^[ \t]*(?:{alternation(tb['trial'])})(?:{CELL_SEP_RE.pattern})", re.I)
 
     # ------------------------------------------------------------------ entities
     @staticmethod
@@ -304,6 +325,31 @@ class Extractor:
                     continue
                 out.append(Mention("TRIAL", a, b, name, name, "trial:coordinated"))
                 taken.append((a, b))
+        return out
+
+    def table_trials(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Under a table header whose first cell is "Trial" or "Study", the first cell of each row
+        names a trial, known or not ("BOSTON | SVd vs Vd | 402 (195 vs 207) | ..."): rule
+        trial:table-column (trial_repeats then finds its other uses)."""
+        out = list(mentions)
+        for head in self.table_trial_head_re.finditer(text):
+            pos = text.find("\n", head.end())
+            while pos >= 0:
+                line_end = text.find("\n", pos + 1)
+                line_end = len(text) if line_end < 0 else line_end
+                sep = CELL_SEP_RE.search(text, pos + 1, line_end)
+                if not sep and text[pos + 1 : line_end].strip():
+                    break  # the table ends with the first line that is not a row
+                if not sep:
+                    pos = line_end if line_end < len(text) else -1
+                    continue
+                a = pos + 1 + len(text[pos + 1 : sep.start()]) - len(text[pos + 1 : sep.start()].lstrip())
+                name = text[a : sep.start()].strip()
+                b = a + len(name)
+                if (TABLE_NAME_RE.fullmatch(name) and name.upper() not in self.not_trials
+                        and not any(m.start < b and a < m.end for m in out)):
+                    out.append(Mention("TRIAL", a, b, name, self.alias_index.get(self._norm(name), name), "trial:table-column"))
+                pos = line_end if line_end < len(text) else -1
         return out
 
     def trial_repeats(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -468,6 +514,10 @@ class Extractor:
             endpoints = [Mention("ENDPOINT", s_start, s_start, "", state.last_endpoint, "endpoint:carried-forward")]
             trace.add("endpoint:carried-forward", state.last_endpoint)
         values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
+        if state.unit_hint:  # a table cell under "Median PFS (months)": "4.0 vs 1.9"
+            for v in values:
+                if v.unit is None and v.number is not None:
+                    v.unit, v.rule = state.unit_hint, "value:unit-from-column"
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms)
             if endpoints[0].rule == "endpoint:carried-forward" and len(groups) == len(state.last_endpoints) >= 2:
@@ -520,14 +570,28 @@ class Extractor:
                 state.seen_trials.append(m.canon)
         return records
 
+    @staticmethod
+    def _cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
+        """(start, end) of each cell of a table row written as text, blanks trimmed."""
+        cuts = [a] + [x for m in CELL_SEP_RE.finditer(text, a, b) for x in m.span()] + [b]
+        out = []
+        for x, y in zip(cuts[::2], cuts[1::2]):
+            while x < y and text[x] in " |\t":
+                x += 1
+            while y > x and text[y - 1] in " |\t":
+                y -= 1
+            if x < y:
+                out.append((x, y))
+        return out
+
     def _table_header(self, text: str, s_start: int, s_end: int, ms: list[Mention]) -> list[str]:
         """The arms a table's header row names, column by column ("Endpoint | VMPT-VT | VMP | HR",
         "\tD-VMP (N=350)\tVMP (N=356)"): the rows below give their figures in that order."""
-        cuts = [s_start] + [x for m in CELL_SEP_RE.finditer(text, s_start, s_end) for x in m.span()] + [s_end]
-        if len(cuts) < 4:
+        cells = self._cells(text, s_start, s_end)
+        if len(cells) < 2:
             return []
         columns = []
-        for a, b in zip(cuts[::2], cuts[1::2]):
+        for a, b in cells:
             phrases = self.arm_phrases(text, ms, a, b)
             if len(phrases) == 1:
                 columns.append(phrases[0][0])
@@ -535,6 +599,86 @@ class Extractor:
                 return []  # a cell naming several arms is prose, not a column heading
         columns = list(dict.fromkeys(columns))
         return columns[:4] if len(columns) >= 2 else []
+
+    def _column_header(self, text: str, s_start: int, s_end: int, ms: list[Mention]) -> list[Column]:
+        """The columns of a table with one trial per row ("Trial | Comparison | Patients randomised |
+        Median follow-up (months) | Median PFS (months) | ORR (%)"); [] when the row is no such header."""
+        columns = []
+        for a, b in self._cells(text, s_start, s_end):
+            cell = text[a:b]
+            endpoints = [m for m in ms if m.label == "ENDPOINT" and a <= m.start and m.end <= b]
+            if any(m.label in ARM_LABELS for m in ms if a <= m.start and m.end <= b) or DIGIT_RE.search(re.sub(r"\d+(?:-\d+)?-(?:month|year)|grade \d(?:-\d)?", "", cell)):
+                return []  # a header names no arm and holds no figure
+            unit = UNIT_HEAD_RE.search(cell)
+            unit = None if not unit else "%" if unit["pct"] or unit["u"].lower() in ("%", "percent") else (
+                "years" if unit["u"].lower().startswith("year") else "months")
+            if self.column_res["follow_up"].search(cell):
+                columns.append(Column("follow_up", unit=unit))
+            elif endpoints:
+                columns.append(Column("endpoint", endpoint=endpoints[0].canon, unit=unit))
+            else:
+                kind = next((k for k in ("trial", "arms") if self.column_res[k].fullmatch(cell.strip(" :*"))), None)
+                if kind is None:
+                    kind = "sample" if self.column_res["sample"].search(cell) else "other"
+                columns.append(Column(kind))
+        kinds = {c.kind for c in columns}
+        if len(columns) < 3 or not kinds & {"trial", "arms"} or not kinds & {"endpoint", "sample", "follow_up"}:
+            return []
+        return columns
+
+    def read_table_row(self, text: str, a: int, b: int, ms: list[Mention], state: ReaderState,
+                       source: str, trace: Trace) -> list[DraftRecord] | None:
+        """A row under a _column_header: the trial from its trial cell, the arms from its comparison
+        cell (or the ones an earlier table gave the trial), and each figure cell read as a sentence
+        about its column's endpoint. None when the row does not fit the header."""
+        cells = self._cells(text, a, b)
+        if len(cells) != len(state.columns):
+            return None
+        columns = state.columns
+        row_ev = Evidence(text=text[a:b], start=a, end=b)
+
+        def in_cell(x: int, y: int) -> list[Mention]:
+            return [m for m in ms if x <= m.start and m.end <= y]
+
+        row = replace(state, columns=[], asked=False, last_endpoint=None, last_endpoints=[])
+        trial_at = next((i for i, c in enumerate(columns) if c.kind == "trial"), 0)
+        records = self.read_sentence(text, *cells[trial_at], in_cell(*cells[trial_at]), row, source, trace)
+        trial = row.trial
+        arms = []
+        for c, (x, y) in zip(columns, cells):
+            if c.kind == "arms":
+                arms = list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, x, y)))
+        if len(arms) >= 2 and trial:
+            state.trial_arms[trial] = arms
+        if not any(c.kind == "arms" for c in columns):  # a second table about the same trials
+            arms = state.trial_arms.get(trial) or state.randomised_arms
+        row.randomised_arms = row.randomisation = arms
+        N = self.numbers
+        for c, (x, y) in zip(columns, cells):
+            numbers = [(m, N.to_number(m.group(0).replace(",", ""))) for m in NUMBER_RE.finditer(text, x, y)]
+            if c.kind == "endpoint":
+                cell = replace(row, last_endpoint=c.endpoint, asked=True, unit_hint=c.unit)
+                for r in self.read_sentence(text, x, y, in_cell(x, y), cell, source, trace):
+                    r.evidence = row_ev
+                    records.append(r)
+            elif c.kind == "sample" and numbers:
+                # "455 (302 vs 153)": the trial's size, then its arms' in order
+                inner = [(m, n) for m, n in numbers[1:] if "(" in text[x : m.start()]]
+                named = arms if len(inner) == len(arms) else [None] * len(inner)
+                for (m, n), arm in zip(numbers[:1] + inner, [None, *named]):
+                    trace.add("sample_size:table-column", m.group(0))
+                    records.append(DraftRecord(source=source, kind="sample_size", trial=trial, n=int(n), arm=arm,
+                                               evidence=row_ev, rules=["sample_size:table-column"]))
+            elif c.kind == "follow_up":
+                for m, n in numbers:  # "13.2 vs 16.5": one per arm
+                    trace.add("follow_up:table-column", m.group(0))
+                    records.append(DraftRecord(source=source, kind="follow_up", trial=trial,
+                                               months=round(n * 12 if c.unit == "years" else n, 3),
+                                               evidence=row_ev, rules=["follow_up:table-column"]))
+        if trial:
+            state.trial = trial
+        state.randomised_arms = arms
+        return records
 
     def _sample_arm(self, s: str, s_start: int, f: Found, ms: list[Mention]) -> str | None:
         """The arm a sample size belongs to: "no-maintenance group, n = 359" or "152 patients ... (MPR-R)"."""
@@ -859,7 +1003,7 @@ class Extractor:
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
         mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
-        mentions = self.trial_repeats(doc.text, self.coordinated_trials(doc.text, mentions))
+        mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, mentions)))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = sorted(mentions + self.duration_arms(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
@@ -894,7 +1038,15 @@ class Extractor:
             if main_trial and a in headings and not any(m.label == "TRIAL" for m in ms):
                 state.trial = main_trial
                 trace.add("trial:heading-returns-to-title", main_trial)
-            recs = self.read_sentence(doc.text, a, b, ms, state, doc.source, trace)
+            row = CELL_SEP_RE.search(doc.text, a, b) is not None
+            if not row:
+                state.columns = []  # prose after a table ends it
+            recs = self.read_table_row(doc.text, a, b, ms, state, doc.source, trace) if row and state.columns else None
+            if recs is None:
+                recs = self.read_sentence(doc.text, a, b, ms, state, doc.source, trace)
+                if row and not recs and (columns := self._column_header(doc.text, a, b, ms)):
+                    state.columns = columns
+                    trace.add("table:columns", lambda: " | ".join(c.endpoint or c.kind for c in columns))
             for m in ms:
                 if m.label in ("TRIAL", "TRIAL_REF") and m.canon and a <= m.start < b and m.canon not in trial_first:
                     if m.rule != "trial:registry-id" and (m.label == "TRIAL" or m.rule == "trial:group-reference"):

@@ -160,6 +160,33 @@ def test_a_table_header_row_names_the_arms_of_the_rows_below():
     assert got[("PFS", None)] == [("VMP", 24.8, "months"), ("VMPT-VT", 35.3, "months")]  # columns in the new order
 
 
+def test_a_table_with_one_trial_per_row_and_endpoints_as_columns():
+    text = ("Evidence summary for the committee\n\nTable 1. Key results, experimental vs control arm\n"
+            "Trial | Comparison | Patients randomised | Median follow-up (months) | Median PFS (months) | ORR (%)\n"
+            "OPTIMISMM | PVd vs Vd | 559 (281 vs 278) | 15.9 | 11.20 vs 7.10 | 82.2 vs 50.0\n"
+            "BOSTON | SVd vs Vd | 402 (195 vs 207) | 13.2 vs 16.5 | 13.93 vs 9.46 | 76.4 vs 62.3\n\n"
+            "Table 2. Overall survival and toxicity\nTrial | Overall survival | Selected grade 3-4 toxicity\n"
+            "BOSTON | Immature at primary analysis | Thrombocytopenia 39% vs 17%\n"
+            "OPTIMISMM | Median 12.7 vs 8.1 months | Neutropenia 42% vs 9%\n\n"
+            "BOSTON used once-weekly bortezomib in the SVd arm.\n")
+    got = {(r.trial, r.endpoint): arms(r) for r in records(text)}
+    assert got[("OPTIMISMM", "PFS")] == [("PVd", 11.2, "months"), ("Vd", 7.1, "months")]  # unit from the header
+    assert got[("BOSTON", "ORR")] == [("SVd", 76.4, "%"), ("Vd", 62.3, "%")]  # a trial known only from its row
+    assert got[("OPTIMISMM", "OS")] == [("PVd", 12.7, "months"), ("Vd", 8.1, "months")]  # arms from table 1
+    assert got[("BOSTON", "AE")] == [("SVd", 39, "%"), ("Vd", 17, "%")]
+    assert len(got) == 7
+    sizes = {(r.trial, r.n, r.arm) for r in records(text, "sample_size")}
+    assert sizes == {("OPTIMISMM", 559, None), ("OPTIMISMM", 281, "PVd"), ("OPTIMISMM", 278, "Vd"),
+                     ("BOSTON", 402, None), ("BOSTON", 195, "SVd"), ("BOSTON", 207, "Vd")}
+    assert sorted((r.trial, r.months) for r in records(text, "follow_up")) == [
+        ("BOSTON", 13.2), ("BOSTON", 16.5), ("OPTIMISMM", 15.9)]
+    assert {r.trial for r in records(text, "trial")} == {"OPTIMISMM", "BOSTON"}
+    # prose after a table ends it: a later row of the same width is not read under its header
+    row = "Document control | v2.1 | 2024 | 18 | 4 | 12\n"
+    assert sorted(r.months for r in records(text + row, "follow_up")) == [13.2, 15.9, 16.5]
+    assert 18 in [r.months for r in records(text.replace("\n\nTable 2.", "\n" + row + "\nTable 2."), "follow_up")]
+
+
 def test_a_question_names_the_endpoint_its_answer_gives():
     text = ("IMbrave150 randomised patients to atezolizumab plus bevacizumab or sorafenib.\n\n"
             "[00:03:02] PRIYA: Response rate?\n\n[00:03:04] JONAH: By RECIST, 27.3% versus 11.9% in the first paper.\n\n"

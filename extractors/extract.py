@@ -74,6 +74,7 @@ COORDINATED_BEFORE_RE = re.compile(rf"(?<![\w-]){_CAPITALS_NAME}{_LIST_JOIN}$")
 TABLE_NAME_RE = re.compile(r"(?=(?:\S*[A-Z0-9]){2})[A-Z][\w]*(?:[- /][\w]+){0,3}")
 UNIT_HEAD_RE = re.compile(r"\(\s*(?:in\s+)?(?P<u>months?|mo|years?|%|percent)\s*\)|(?P<pct>%)", re.I)
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
 
@@ -682,9 +683,9 @@ class Extractor:
 
     def _sample_arm(self, s: str, s_start: int, f: Found, ms: list[Mention]) -> str | None:
         """The arm a sample size belongs to: "no-maintenance group, n = 359" or "152 patients ... (MPR-R)"."""
-        if f.rule in ("sample_size:arm-before", "sample_size:arm-after"):
+        if f.rule in ("sample_size:arm-before", "sample_size:arm-after", "sample_size:arm-paren"):
             local = [replace(m, start=m.start - s_start, end=m.end - s_start) for m in ms]  # offsets into s
-            if f.rule == "sample_size:arm-before":  # "lenvatinib plus everolimus, 357 patients"
+            if f.rule != "sample_size:arm-after":  # "lenvatinib plus everolimus, 357 patients", "T-DXd (373)"
                 before = self.arm_phrases(s, local, 0, f.start)
                 return before[-1][0] if before else None
             after = self.arm_phrases(s, local, f.end, len(s))  # "216 people had venetoclax with obinutuzumab"
@@ -938,6 +939,11 @@ class Extractor:
         if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
             # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo"
             out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")
+        if k == 2 and out[0][0] and out[1][0] is None and (c := COMPARED_AFTER_RE.match(s, vals[1].end)):
+            # "X roughly tripled median PFS, 5.6 vs 1.7 months, compared with chemotherapy": the other arm
+            after = self.arm_phrases(text, ms, s_start + c.end(), s_start + min(len(s), c.end() + 60))
+            if after and after[0][1] - s_start - c.end() <= 25 and after[0][0] != out[0][0]:
+                out[1] = (after[0][0], "arm:compared-after")
         if k == 1 and out[0][0] is None:
             # "Among the 176 patients who received X, CRS occurred in 76.1%; CRS was grade 3 or 4 in
             # 1.1%": the one arm the sentence is about

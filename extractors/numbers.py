@@ -23,6 +23,10 @@ RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 
 
+ASSIGNED_RE = re.compile(r"\b(?:randomi[sz]ed|randomly\s+assigned|assigned|allocated)\b", re.I)
+ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")
+
+
 def in_months(n: float, unit: str) -> float:
     return n * 12 if unit == "years" else n
 
@@ -244,9 +248,16 @@ class NumberGrammar:
             n = self.to_number(m["num"])
             if m.end() in arm_starts and n and n >= 2 and n == int(n) and not RANGE_END_RE.search(lead(s, m.start())):
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
+        if arm_ends and ASSIGNED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
+            for m in ARM_PAREN_COUNT_RE.finditer(s):
+                n = self.to_number(m["num"])
+                if len(s[: m.start()].rstrip()) in arm_ends and n and n >= 10 and not 1900 <= n <= 2100:
+                    out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:arm-paren"))
         if not self.sample_hint_re.search(s):
             return out
         for m in self.n_equals_re.finditer(s):
+            if self.not_after_ss_re.search(s[m.end() :]):
+                continue  # "(n = 418 respondents)": a poll, not a trial
             out.append(Found(m.start(), m.end(), "sample_size", float(m["num"].replace(",", "")), "sample_size:n-equals"))
         event_until = -1  # "diagnosed in 18 patients ... and in 6 patients": both are event counts
         for m in self.sample_re.finditer(s):

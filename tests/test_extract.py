@@ -187,6 +187,19 @@ def test_a_table_with_one_trial_per_row_and_endpoints_as_columns():
     assert 18 in [r.months for r in records(text.replace("\n\nTable 2.", "\n" + row + "\nTable 2."), "follow_up")]
 
 
+def test_the_arm_compared_after_a_pair_and_arm_sizes_in_parentheses():
+    text = ("ASCENT enrolled patients with metastatic triple-negative breast cancer. Sacituzumab govitecan roughly "
+            "tripled median PFS, 5.6 vs 1.7 months, compared with single-agent chemotherapy of physician's choice.\n\n"
+            "DESTINY-Breast04 randomised 557 patients 2:1 to T-DXd (373) or physician's choice of chemotherapy (184).\n\n"
+            "Reader poll: 64% of you now test every biopsy (n = 418 respondents); 312 people have registered for the webinar.\n")
+    (pfs,) = records(text)
+    assert arms(pfs) == [("sacituzumab", 5.6, "months"), ("chemotherapy", 1.7, "months")]
+    sizes = {(r.n, r.arm) for r in records(text, "sample_size")}
+    assert sizes == {(557, None), (373, "trastuzumab deruxtecan"), (184, "chemotherapy")}
+    # a number in parentheses after an arm, outside a randomisation, is no arm size
+    assert not records("Patients on T-DXd (373) had fewer events.", "sample_size")
+
+
 def test_a_question_names_the_endpoint_its_answer_gives():
     text = ("IMbrave150 randomised patients to atezolizumab plus bevacizumab or sorafenib.\n\n"
             "[00:03:02] PRIYA: Response rate?\n\n[00:03:04] JONAH: By RECIST, 27.3% versus 11.9% in the first paper.\n\n"

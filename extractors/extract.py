@@ -74,6 +74,7 @@ COORDINATED_BEFORE_RE = re.compile(rf"(?<![\w-]){_CAPITALS_NAME}{_LIST_JOIN}$")
 TABLE_NAME_RE = re.compile(r"(?=(?:\S*[A-Z0-9]){2})[A-Z][\w]*(?:[- /][\w]+){0,3}")
 UNIT_HEAD_RE = re.compile(r"\(\s*(?:in\s+)?(?P<u>months?|mo|years?|%|percent)\s*\)|(?P<pct>%)", re.I)
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+FAVOUR_BEFORE_RE = re.compile(r"\bin\s+favou?r\s+of\s+(?:the\s+)?$", re.I)
 COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
@@ -914,7 +915,8 @@ class Extractor:
             opened = s.rfind("(", 0, v.start)
             if close >= 0 and opened > s.rfind(")", 0, v.start) and any(opened < x.start < close for x in vals if x is not v):
                 limit = s_start + close  # "(39.7% vs 27.6%) were higher with Isa-Kd": the parenthesis holds the comparison
-            window_after = [a for a in window_after if a[1] < limit]
+            # "... 32.1 vs 22.8 months, in favor of the atezolizumab arm": the arm the comparison favours
+            window_after = [a for a in window_after if a[1] < limit and not FAVOUR_BEFORE_RE.search(text, max(0, a[1] - 25), a[1])]
             if window_after:
                 out.append((window_after[0][0], "arm:after-value"))
                 continue

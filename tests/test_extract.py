@@ -196,6 +196,10 @@ def test_the_arm_compared_after_a_pair_and_arm_sizes_in_parentheses():
     assert arms(pfs) == [("sacituzumab", 5.6, "months"), ("chemotherapy", 1.7, "months")]
     sizes = {(r.n, r.arm) for r in records(text, "sample_size")}
     assert sizes == {(557, None), (373, "trastuzumab deruxtecan"), (184, "chemotherapy")}
+    # the arm a comparison is "in favor of" is not the arm of the value before it
+    (os_,) = records("In BEATcc, 410 patients were randomized to atezolizumab or placebo. Median OS was "
+                     "32.1 months vs 22.8 months, in favor of the atezolizumab arm.")
+    assert arms(os_) == [("atezolizumab", 32.1, "months"), ("placebo", 22.8, "months")]
     # a number in parentheses after an arm, outside a randomisation, is no arm size
     assert not records("Patients on T-DXd (373) had fewer events.", "sample_size")
 

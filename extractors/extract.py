@@ -53,7 +53,7 @@ PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
-VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|developed|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"

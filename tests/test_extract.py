@@ -204,6 +204,16 @@ def test_the_arm_compared_after_a_pair_and_arm_sizes_in_parentheses():
     assert not records("Patients on T-DXd (373) had fewer events.", "sample_size")
 
 
+def test_the_endpoint_a_value_s_patients_got_or_had():
+    text = ("In CheckMate 816, median event-free survival was 31.6 months with Opdivo and 20.8 months with "
+            "chemotherapy alone, and 24.0% vs 2.2% of patients had a pathological complete response.\n\n"
+            "In ASPIRE, 31.8% of the KRd group got a complete response or better, compared with 9.3% of the Rd group.\n")
+    got = {(r.trial, r.endpoint): [a[1] for a in arms(r)] for r in records(text)}
+    assert got[("CheckMate 816", "CR")] == [24.0, 2.2]
+    assert got[("CheckMate 816", "EFS")] == [31.6, 20.8]
+    assert 31.8 in got[("ASPIRE", "CR")]
+
+
 def test_a_question_names_the_endpoint_its_answer_gives():
     text = ("IMbrave150 randomised patients to atezolizumab plus bevacizumab or sorafenib.\n\n"
             "[00:03:02] PRIYA: Response rate?\n\n[00:03:04] JONAH: By RECIST, 27.3% versus 11.9% in the first paper.\n\n"

@@ -18,6 +18,7 @@ NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 ARM_COMMA_RE = re.compile(r"\s*,\s*$")
 REACHED_VERBS = "reached|achieved|attained|obtained|experienced"  # "reached by 60.6%", "60.6% ... achieved a CR"
 REACHED_BY_RE = re.compile(rf"\b(?:{REACHED_VERBS}|seen|observed|reported)\s+by\s*$", re.I)
+ELIDED_REACHED_RE = re.compile(rf"\b(?:{REACHED_VERBS})\s+by\b", re.I)
 # the end of a range or pair just before a count: "aged 18 to 65 were assigned", "20 to 25 on placebo"
 RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\s*$")
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
@@ -347,7 +348,9 @@ class NumberGrammar:
             unit = self.unit_of.get((m["unit"] or "").lower())
             after = s[b:]
             before = lead(s, m.start())
-            if self.not_after_re.search(after) or self.not_before_re.search(before) and not REACHED_BY_RE.search(before):
+            if self.not_after_re.search(after) or self.not_before_re.search(before) and not REACHED_BY_RE.search(before) and not (
+                    # "VGPR was achieved by 59.2% and 29.1%, and CR or better by 19.2% and 9.0%": the verb left out
+                    re.search(r"\bby\s*$", before) and ELIDED_REACHED_RE.search(s, 0, m.start())):
                 continue
             if unit and self.restated_re.search(before):
                 continue  # "76.2 months (over six years)": the value before, in other units

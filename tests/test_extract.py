@@ -212,6 +212,13 @@ def test_the_endpoint_a_value_s_patients_got_or_had():
     assert got[("CheckMate 816", "CR")] == [24.0, 2.2]
     assert got[("CheckMate 816", "EFS")] == [31.6, 20.8]
     assert 31.8 in got[("ASPIRE", "CR")]
+    # a verb said once: "VGPR was achieved by A and B, and CR or better by C and D, respectively"
+    text = ("In CASTOR, patients were randomised to DVd or Vd. Very good partial response or better was achieved by "
+            "59.2% and 29.1%, and complete response or better by 19.2% and 9.0%, respectively. Infusion reactions "
+            "were reported in 45.8% of patients receiving Isa.")
+    got = {r.endpoint: arms(r) for r in records(text)}
+    assert got["CR"] == [("DVd", 19.2, "%"), ("Vd", 9.0, "%")]
+    assert got["AE"] == [("isatuximab", 45.8, "%")]
 
 
 def test_a_question_names_the_endpoint_its_answer_gives():

@@ -399,13 +399,15 @@ class Extractor:
         out = []
         for i, ph in enumerate(phrases):
             names, rules = [], []
+            plus = "+" in text[ph[0].end : ph[-1].start]  # "ADT + AA + P", "avelumab + BSC": a name as written
             for m in ph:
                 before = text[max(lo, m.start - 25) : m.start]
                 if WITHOUT_RE.search(before) and len(ph) > 1:
                     continue
                 if m.label == "ARM" and m.canon == "maintenance" and any(x.label != "ARM" for x in ph):
                     continue  # "Revlimid maintenance" is the lenalidomide arm
-                name = m.canon
+                # an abbreviation in a name written with "+" stays as written; drugs by their generic name
+                name = m.text if plus and m.label == "ARM" and m.text.isupper() else m.canon
                 if NEGATION_RE.search(before) and (m.label in ("DRUG", "REGIMEN") or m.canon == "maintenance"):
                     name = f"not receiving {m.canon}"
                 if name not in names:
@@ -414,8 +416,7 @@ class Extractor:
             if i in short_name:
                 names, rules = [short_name[i].canon], ["arm:abbreviation"]
             if names:
-                joiner = " + " if "+" in text[ph[0].end : ph[-1].start] else " and "  # "ADT + AA + P" as written
-                out.append((joiner.join(names), ph[0].start, ph[-1].end, rules[0]))
+                out.append((" + ".join(names) if plus else " and ".join(names), ph[0].start, ph[-1].end, rules[0]))
         return out
 
     # ------------------------------------------------------------------ sentences

@@ -196,6 +196,10 @@ def test_the_arm_compared_after_a_pair_and_arm_sizes_in_parentheses():
     assert arms(pfs) == [("sacituzumab", 5.6, "months"), ("chemotherapy", 1.7, "months")]
     sizes = {(r.n, r.arm) for r in records(text, "sample_size")}
     assert sizes == {(557, None), (373, "trastuzumab deruxtecan"), (184, "chemotherapy")}
+    # an arm written with "+" keeps its abbreviations as written ("avelumab + BSC")
+    (os_,) = records("JAVELIN Bladder 100 randomised 700 patients to avelumab + best supportive care (BSC) or BSC "
+                     "alone. Median OS was 21.4 months with avelumab + BSC vs 14.3 months with BSC alone.")
+    assert arms(os_) == [("avelumab + BSC", 21.4, "months"), ("best supportive care", 14.3, "months")]
     # the arm a comparison is "in favor of" is not the arm of the value before it
     (os_,) = records("In BEATcc, 410 patients were randomized to atezolizumab or placebo. Median OS was "
                      "32.1 months vs 22.8 months, in favor of the atezolizumab arm.")

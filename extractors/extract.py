@@ -74,6 +74,7 @@ COORDINATED_BEFORE_RE = re.compile(rf"(?<![\w-]){_CAPITALS_NAME}{_LIST_JOIN}$")
 TABLE_NAME_RE = re.compile(r"(?=(?:\S*[A-Z0-9]){2})[A-Z][\w]*(?:[- /][\w]+){0,3}")
 UNIT_HEAD_RE = re.compile(r"\(\s*(?:in\s+)?(?P<u>months?|mo|years?|%|percent)\s*\)|(?P<pct>%)", re.I)
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
 FAVOUR_BEFORE_RE = re.compile(r"\bin\s+favou?r\s+of\s+(?:the\s+)?$", re.I)
 COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
@@ -379,7 +380,9 @@ class Extractor:
         A parenthesis right after a phrase explains it and is part of it: "osimertinib (Tagrisso)",
         "KRd (Kyprolis, Revlimid and dexamethasone)"; when it holds just an abbreviation, that is
         the arm's name ("carfilzomib plus lenalidomide (KR)" -> KR)."""
-        arms = [m for m in mentions if m.label in ARM_LABELS and m.start >= lo and m.end <= hi]
+        arms = [m for m in mentions if m.label in ARM_LABELS and m.start >= lo and m.end <= hi
+                # "people who were not fit enough for a transplant": who the patients are, not their arm
+                and not (m.label == "ARM" and ELIGIBLE_FOR_RE.search(text, max(0, m.start - 40), m.start))]
         phrases: list[list[Mention]] = []
         short_name: dict[int, Mention] = {}  # phrase index -> the abbreviation defined for it
         absorbed_until = -1  # end of the parenthesis that explains the last phrase

@@ -223,6 +223,13 @@ def test_the_endpoint_a_value_s_patients_got_or_had():
     got = {r.endpoint: arms(r) for r in records(text)}
     assert got["CR"] == [("DVd", 19.2, "%"), ("Vd", 9.0, "%")]
     assert got["AE"] == [("isatuximab", 45.8, "%")]
+    # lay words for progression; who the patients are is not an arm
+    text = ("In Myeloma XI, patients were randomly assigned to lenalidomide or observation. After ten years, 51.1% of "
+            "people on lenalidomide had still not had their myeloma come back or get worse, compared with 35.0% on "
+            "observation. It was also seen in people who were not fit enough for a transplant: 26 months versus 11 months.")
+    got = {(r.endpoint, r.measure): arms(r) for r in records(text)}
+    assert got[("PFS", "rate")] == [("lenalidomide", 51.1, "%"), ("observation", 35.0, "%")]
+    assert got[("PFS", "median")] == [("lenalidomide", 26, "months"), ("observation", 11, "months")]
 
 
 def test_a_question_names_the_endpoint_its_answer_gives():

@@ -43,19 +43,24 @@ def _is_data_row(line: str) -> bool:
     return len(cells) >= 3 and any(c.isalpha() for c in cells[0]) and sum(any(ch.isdigit() for ch in c) for c in cells[1:]) >= 2
 
 
+_RULE_LINE = re.compile(r"[-=_*~#.·—–]{3,}")
+_WORD_HYPHEN_END = re.compile(r"[^\W\d_]-$")  # "treat-" then "ment": a word broken at the line end
+
+
 def _units(text: str) -> list[tuple[str, bool]]:
     """Non-empty lines as (text, is_list_item); hard-wrapped prose lines are re-joined."""
     units: list[list] = []
     prev_blank = True
     for raw in text.split("\n"):
         line = raw.strip()
-        if not line:
+        if not line or _RULE_LINE.fullmatch(line):  # a rule ("-----") separates like a blank line
             prev_blank = True
             continue
         item = bool(_MARKER.match(raw))
-        wrapped = line[:1].islower() or (units and units[-1][0].endswith(("-", ",")))
+        wrapped = line[:1].islower() or (units and (units[-1][0].endswith(",") or _WORD_HYPHEN_END.search(units[-1][0])))
         indented_continuation = units and units[-1][1] and len(raw) - len(raw.lstrip()) >= 4
-        if units and not prev_blank and not item and (wrapped or indented_continuation):
+        row = CELL_SEP_RE.search(line) and units and CELL_SEP_RE.search(units[-1][0])  # "nCR/CR (%)\t27.6\t15.7" is a row
+        if units and not prev_blank and not item and (wrapped or indented_continuation) and not row:
             units[-1][0] += ("" if units[-1][0].endswith("-") else " ") + line
         else:
             units.append([_BULLET.sub("", line), item])

@@ -62,7 +62,7 @@ VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
 PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
-ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6})?)(?:[;,][^()]{0,30})?\)")
+ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
 TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
@@ -72,7 +72,18 @@ COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 COORDINATED_BEFORE_RE = re.compile(rf"(?<![\w-]){_CAPITALS_NAME}{_LIST_JOIN}$")
 # a trial's name as a table's first cell: capitals or digits in it ("BOSTON", "KarMMa-3", "Myeloma XI")
 TABLE_NAME_RE = re.compile(r"(?=(?:\S*[A-Z0-9]){2})[A-Z][\w]*(?:[- /][\w]+){0,3}")
-UNIT_HEAD_RE = re.compile(r"\(\s*(?:in\s+)?(?P<u>months?|mo|years?|%|percent)\s*\)|(?P<pct>%)", re.I)
+COUNT_AND_PERCENT_RE = re.compile(r"\b(?:n|no\.?|number)\s*\(\s*%\s*\)", re.I)
+# the unit a table heading gives its figures: "Median PFS (months)", "ORR, %", "Median OS, monthsb"
+UNIT_HEAD_RE = re.compile(r"(?:\(\s*(?:in\s+)?|,\s*)(?P<u>months?|mo|years?|%|percent)(?:\s*\)|[a-z]?$)|(?P<pct>%)", re.I)
+
+
+def heading_unit(cell: str) -> str | None:
+    m = UNIT_HEAD_RE.search(cell)
+    if not m or COUNT_AND_PERCENT_RE.search(cell):
+        return None  # "n (%)": each cell gives its own units, "318 (90.9%)"
+    u = (m["u"] or m["pct"]).lower()
+    return "%" if u in ("%", "percent") else "years" if u.startswith("year") else "months"
+
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
 FAVOUR_BEFORE_RE = re.compile(r"\bin\s+favou?r\s+of\s+(?:the\s+)?$", re.I)
@@ -520,10 +531,15 @@ class Extractor:
             endpoints = [Mention("ENDPOINT", s_start, s_start, "", state.last_endpoint, "endpoint:carried-forward")]
             trace.add("endpoint:carried-forward", state.last_endpoint)
         values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
-        if state.unit_hint:  # a table cell under "Median PFS (months)": "4.0 vs 1.9"
+        # a cell under "Median PFS (months)": "4.0 vs 1.9"; a row "Median PFS (months) | 11.99 | 8.08"
+        hint = state.unit_hint
+        if values and not hint and ("\t" in s or " | " in s):
+            cells = self._cells(text, s_start, s_end)
+            hint = heading_unit(text[slice(*cells[0])]) if len(cells) >= 3 else None
+        if hint:
             for v in values:
                 if v.unit is None and v.number is not None:
-                    v.unit, v.rule = state.unit_hint, "value:unit-from-column"
+                    v.unit, v.rule = hint, "value:unit-from-heading"
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms)
             if endpoints[0].rule == "endpoint:carried-forward" and len(groups) == len(state.last_endpoints) >= 2:
@@ -615,9 +631,7 @@ class Extractor:
             endpoints = [m for m in ms if m.label == "ENDPOINT" and a <= m.start and m.end <= b]
             if any(m.label in ARM_LABELS for m in ms if a <= m.start and m.end <= b) or DIGIT_RE.search(re.sub(r"\d+(?:-\d+)?-(?:month|year)|grade \d(?:-\d)?", "", cell)):
                 return []  # a header names no arm and holds no figure
-            unit = UNIT_HEAD_RE.search(cell)
-            unit = None if not unit else "%" if unit["pct"] or unit["u"].lower() in ("%", "percent") else (
-                "years" if unit["u"].lower().startswith("year") else "months")
+            unit = heading_unit(cell)
             if self.column_res["follow_up"].search(cell):
                 columns.append(Column("follow_up", unit=unit))
             elif endpoints:
@@ -1025,7 +1039,8 @@ class Extractor:
         headings = {b.start for b in doc.blocks if b.kind == "heading"}
         first_prose = next((b.start for b in doc.blocks if b.end - b.start >= 200), len(doc.text))
         headline = [(b.start, b.end) for b in doc.blocks if b.kind in ("title", "heading") and b.start < first_prose]
-        main_trial = next((m.canon for m in mentions if m.label == "TRIAL" and any(a <= m.start < e for a, e in headline)), None)
+        in_headline = {m.canon for m in mentions if m.label == "TRIAL" and any(a <= m.start < e for a, e in headline)}
+        main_trial = in_headline.pop() if len(in_headline) == 1 else None  # a title naming several trials has no one trial
         state = ReaderState()
         records: list[DraftRecord] = []
         traces: list[Trace] = []

@@ -28,6 +28,9 @@ ASSIGNED_RE = re.compile(r"\b(?:randomi[sz]ed|randomly\s+assigned|assigned|alloc
 ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")
 
 
+NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+")
+
+
 def in_months(n: float, unit: str) -> float:
     return n * 12 if unit == "years" else n
 
@@ -126,12 +129,14 @@ class NumberGrammar:
         # "393 on STRIDE": a count right before an arm's name (sample_sizes checks the arm is there)
         self.arm_sample_re = re.compile(
             rf"(?<![\w.,/%$-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?\s+(?:{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
+        # "Randomised: 768 (387 panobinostat, 381 placebo)": a labelled size, then its arms' in a parenthesis
+        self.label_sample_re = re.compile(rf"(?:^|\b)(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
         self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got)\b)", re.I)
         self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{alternation(ss['not_after'])})\b", re.I)
         # "median follow-up", "followed patients for a median of 55 months"
         self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b|\bfollowed(?:\s+up)?(?:\s+[a-z]+){0,2}?\s+for\b", re.I)
-        self.follow_up_pair_re = re.compile(rf"\s+(?:for|in|with)\b[^,;.]{{0,60}}?\band\s+(?P<num>{NUM})\s*(?P<unit>months|month|years|year)\b", re.I)
+        self.follow_up_pair_re = re.compile(rf"(?:\s+(?:for|in|with)\b|\s*\()[^,;.]{{0,60}}?\band\s+(?P<num>{NUM})\s*(?P<unit>months|month|years|year)\b", re.I)
         stop = alternation(g["attribution"]["stop_events"])
         self.stop_event_re = re.compile(rf"\b(?:{stop})\s+at\s+(?:a\s+)?$", re.I)
         self.effect_re = re.compile(
@@ -254,6 +259,14 @@ class NumberGrammar:
                 n = self.to_number(m["num"])
                 if len(s[: m.start()].rstrip()) in arm_ends and n and n >= 10 and not 1900 <= n <= 2100:
                     out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:arm-paren"))
+        for m in self.label_sample_re.finditer(s):
+            n = self.to_number(m["num"])
+            if n and n >= 2 and n == int(n):
+                out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:label"))
+            for part in NUMBER_BEFORE_ARM_RE.finditer(s, *m.span("arms")) if m["arms"] else ():
+                n = self.to_number(part["num"])
+                if part.end() in arm_starts and n and n == int(n):
+                    out.append(Found(part.start("num"), part.end("num"), "sample_size", n, "sample_size:arm-after"))
         if not self.sample_hint_re.search(s):
             return out
         for m in self.n_equals_re.finditer(s):

@@ -217,6 +217,14 @@ def test_plain_text_table_rows_are_kept_even_when_mostly_figures():
     assert doc.text.count("Trial cards | Regimens") == 1 and "| 12 | 34 |" not in doc.text
 
 
+def test_a_rule_line_separates_and_is_not_joined_to_the_next_line():
+    text = (f"Trial cards\n\n{PARA}\n--------------------------------\nCARD 1 of 3: PANORAMA-1 (NCT01023308)\n"
+            "Design: randomised, double-blind, placebo-controlled phase 3\n\nThe treat-\nment was given orally.\n")
+    doc = clean(text.encode("utf-8"), source="file.txt", content_type="text/plain")
+    assert "CARD 1 of 3: PANORAMA-1 (NCT01023308)" in doc.text and "---" not in doc.text
+    assert "The treat-ment was given orally." in doc.text  # a line ending in a word and "-" is still joined
+
+
 def test_plain_text_government_banner_and_date_line():
     text = """Skip to main page content
 U.S. flag

@@ -232,6 +232,25 @@ def test_the_endpoint_a_value_s_patients_got_or_had():
     assert got[("PFS", "median")] == [("lenalidomide", 26, "months"), ("observation", 11, "months")]
 
 
+def test_trial_cards_with_labelled_sizes_and_row_headings_that_give_the_unit():
+    text = ("Three myeloma trials behind withdrawn indications: PANORAMA-1, DREAMM-3 and OCEAN\n\n"
+            "Compiled by the editorial pharmacists | Version 3.2\n\n"
+            "CARD 1 of 3: PANORAMA-1 (NCT01023308)\n"
+            "Arms: panobinostat plus bortezomib and dexamethasone (PAN-BTZ-Dex) vs placebo plus bortezomib and dexamethasone (Pbo-BTZ-Dex)\n"
+            "Randomised: 768 (387 panobinostat, 381 placebo)\n"
+            "Median follow-up: 6.47 months (panobinostat group) and 5.59 months (placebo group)\n\n"
+            "Outcome\tPAN-BTZ-Dex\tPbo-BTZ-Dex\nMedian PFS (months)\t11.99\t8.08\nnCR/CR n (%)\t107 (27.6)\t60 (15.7)\n\n"
+            "CARD 2 of 3: OCEAN (NCT03151811)\nArms: melflufen plus dexamethasone vs pomalidomide plus dexamethasone\n\n"
+            "Outcome | Melflufen + dex | Pomalidomide + dex\nORR, % | 33 | 27\nMedian OS, monthsb | 19.8 | 25.0\n")
+    got = {(r.trial, r.endpoint): arms(r) for r in records(text)}
+    assert got[("PANORAMA-1", "PFS")] == [("PAN-BTZ-Dex", 11.99, "months"), ("Pbo-BTZ-Dex", 8.08, "months")]
+    assert got[("OCEAN", "ORR")] == [("melflufen + dexamethasone", 33, "%"), ("pomalidomide + dexamethasone", 27, "%")]
+    assert got[("OCEAN", "OS")] == [("melflufen + dexamethasone", 19.8, "months"), ("pomalidomide + dexamethasone", 25.0, "months")]
+    assert ("PANORAMA-1", "CR") not in got  # "n (%)": the heading gives no one unit to bare counts
+    assert {(r.n, r.arm) for r in records(text, "sample_size")} == {(768, None), (387, "panobinostat"), (381, "placebo")}
+    assert sorted(r.months for r in records(text, "follow_up")) == [5.59, 6.47]
+
+
 def test_a_question_names_the_endpoint_its_answer_gives():
     text = ("IMbrave150 randomised patients to atezolizumab plus bevacizumab or sorafenib.\n\n"
             "[00:03:02] PRIYA: Response rate?\n\n[00:03:04] JONAH: By RECIST, 27.3% versus 11.9% in the first paper.\n\n"

@@ -86,6 +86,11 @@ def heading_unit(cell: str) -> str | None:
 
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
+# dosing schedules a trial compares: "once a week" vs "twice a week", "once-weekly" vs "twice-weekly"
+SCHEDULE = r"(?:once|twice|three\s+times)(?:-weekly|\s+weekly|\s+(?:a|per)\s+week)"
+SCHEDULE_RE = re.compile(rf"\b{SCHEDULE}\b(?:\s+schedule)?", re.I)
+SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?\b(?:and|or|versus|vs\.?|compared\s+with|with)\b[^.;]{{0,40}}?\b{SCHEDULE}\b", re.I)
+RANDOM_RE = re.compile(r"\b(?:at\s+random|randomi[sz]ed|randomi[sz]ation|randomly|assigned)\b", re.I)
 FAVOUR_BEFORE_RE = re.compile(r"\bin\s+favou?r\s+of\s+(?:the\s+)?$", re.I)
 COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
@@ -320,6 +325,18 @@ class Extractor:
             if (n, unit) in compared and not any(x < b and a < y for x, y in taken):
                 out.append(Mention("ARM", a, b, m["arm"], f"{n} {unit}{'s' if n != 1 else ''}", "arm:treatment-duration"))
         return out
+
+    def schedule_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """In an article about a trial of dosing schedules ("At random, 240 people had carfilzomib once
+        a week and 238 people had it twice a week"), the schedules become ARM mentions, named as
+        written ("once a week", "the once-weekly schedule"): rule arm:schedule."""
+        compared = next((m for m in SCHEDULES_COMPARED_RE.finditer(text)
+                         if RANDOM_RE.search(text, max(0, m.start() - 200), m.end())), None)
+        if not compared:
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        return [Mention("ARM", m.start(), m.end(), m.group(0), m.group(0).lower(), "arm:schedule")
+                for m in SCHEDULE_RE.finditer(text) if not any(x < m.end() and m.start() < y for x, y in taken)]
 
     def coordinated_trials(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """A name in capitals listed with a trial is a trial too: "IMbrave150 and HIMALAYA",
@@ -1031,7 +1048,8 @@ class Extractor:
         mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, mentions)))
         mentions = mentions + self.abbreviations(doc.text, mentions)
-        mentions = sorted(mentions + self.duration_arms(doc.text, mentions), key=lambda m: m.start)
+        mentions = mentions + self.duration_arms(doc.text, mentions)
+        mentions = sorted(mentions + self.schedule_arms(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
         # A section heading that names no trial brings the reader back to the article's own trial

@@ -251,6 +251,27 @@ def test_trial_cards_with_labelled_sizes_and_row_headings_that_give_the_unit():
     assert sorted(r.months for r in records(text, "follow_up")) == [5.59, 6.47]
 
 
+def test_a_patient_explainer_in_plain_words_and_schedules_as_arms():
+    text = ("The ENDEAVOR trial compared the two drugs head to head. They were put into two groups at random: 464 people "
+            "had carfilzomib and 465 people had bortezomib. On average, the time before the myeloma started to get worse "
+            "was 18.7 months with carfilzomib, compared with 9.4 months with bortezomib. The myeloma responded to "
+            "treatment in 77 out of every 100 people who had carfilzomib, compared with 63 out of every 100 people who "
+            "had bortezomib. A later analysis looked at how long people lived. People in the carfilzomib group lived for "
+            "a median of 47.6 months, compared with 40.0 months in the bortezomib group.\n\n"
+            "The ARROW trial tested a once-weekly dose. At random, 240 people had carfilzomib once a week and 238 people "
+            "had it twice a week. The myeloma responded in 63% of people having carfilzomib once a week, compared with "
+            "41% of people having it twice a week.\n")
+    got = {(r.trial, r.endpoint): arms(r) for r in records(text)}
+    assert got[("ENDEAVOR", "PFS")] == [("carfilzomib", 18.7, "months"), ("bortezomib", 9.4, "months")]
+    assert got[("ENDEAVOR", "ORR")] == [("carfilzomib", 77, "%"), ("bortezomib", 63, "%")]
+    assert got[("ENDEAVOR", "OS")] == [("carfilzomib", 47.6, "months"), ("bortezomib", 40.0, "months")]  # same trial
+    assert got[("ARROW", "ORR")] == [("carfilzomib and once a week", 63, "%"), ("twice a week", 41, "%")]
+    # without a randomisation between them, schedules are not arms
+    plain = records("In ENDEAVOR, carfilzomib was given twice a week, and dexamethasone once a week. Responses were "
+                    "seen in 77% with carfilzomib and 63% with bortezomib.")
+    assert [a[0] for a in arms(plain[0])] == ["carfilzomib", "bortezomib"]
+
+
 def test_a_question_names_the_endpoint_its_answer_gives():
     text = ("IMbrave150 randomised patients to atezolizumab plus bevacizumab or sorafenib.\n\n"
             "[00:03:02] PRIYA: Response rate?\n\n[00:03:04] JONAH: By RECIST, 27.3% versus 11.9% in the first paper.\n\n"

@@ -65,7 +65,7 @@ PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{
 ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
-TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
+TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*(?:(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+)?|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
 # a name in capitals (five or more) listed right after or before a trial's name
 _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)"
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")

@@ -46,8 +46,8 @@ from extractors.lexicon import Lexicon, load_lexicon
 CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d|\[\d)"
 DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
 COMPARISON_PREFIX = r"[≥≤](?=[A-Za-z])"  # "≥VGPR", "≥CR": a response category "or better"
-# "CAPOX[2]", "IKEMA,13,14": the citation is not part of the name
-GLUED_CITATION_INFIX = r"(?<=[A-Za-z])(?:\[|,)(?=\d)"
+# "CAPOX[2]", "IKEMA,13,14", "KEYNOTE-966[6]": the citation is not part of the name
+GLUED_CITATION_INFIX = r"(?<=[A-Za-z])(?:\[|,)(?=\d)|(?<=\d)\[(?=\d)"
 
 
 # --------------------------------------------------------------------------- regular expressions

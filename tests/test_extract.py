@@ -429,10 +429,11 @@ def test_trial_aliases_and_names_by_what_trials_do():
         "a second ASCT versus 53.9% with lenalidomide maintenance.\n\n"
         "The question is being addressed in trials such as DRAMMATIC (SWOG S1803).\n\n"
         "PRIMA enrolled 733 patients and randomized them to niraparib or placebo. In the HRD group the median PFS was "
-        "21.9 months compared with 10.4 months."
+        "21.9 months compared with 10.4 months.\n\nEV-302 (also known as KEYNOTE-A39) was run at 185 sites. "
+        "Pembrolizumab gave a similar result in KEYNOTE-966[6]."
     )
     recs = records(text, kind=None)
-    assert sorted(r.trial for r in recs if r.kind == "trial") == ["BMT CTN 0702", "DRAMMATIC", "PRIMA"]
+    assert sorted(r.trial for r in recs if r.kind == "trial") == ["BMT CTN 0702", "DRAMMATIC", "EV-302", "KEYNOTE-966", "PRIMA"]
     res = [r for r in recs if r.kind == "result"]
     assert [(r.trial, arms(r)) for r in res] == [
         ("BMT CTN 0702", [("transplant", 58.5, "%"), ("lenalidomide", 53.9, "%")]),

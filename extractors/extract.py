@@ -91,6 +91,8 @@ SCHEDULE = r"(?:once|twice|three\s+times)(?:-weekly|\s+weekly|\s+(?:a|per)\s+wee
 SCHEDULE_RE = re.compile(rf"\b{SCHEDULE}\b(?:\s+schedule)?", re.I)
 SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?\b(?:and|or|versus|vs\.?|compared\s+with|with)\b[^.;]{{0,40}}?\b{SCHEDULE}\b", re.I)
 RANDOM_RE = re.compile(r"\b(?:at\s+random|randomi[sz]ed|randomi[sz]ation|randomly|assigned)\b", re.I)
+LIST_OR_RE = re.compile(r",\s+or\s+(?!to\b)")  # "A, B, or C": the comma before the last "or"
+LIST_SEP_RE = re.compile(r",\s+(?:or\s+)?")
 FAVOUR_BEFORE_RE = re.compile(r"\bin\s+favou?r\s+of\s+(?:the\s+)?$", re.I)
 COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
@@ -591,7 +593,7 @@ class Extractor:
         elif cue:
             # "randomised to X or Y"; "X (n = 180) vs standard care (n = 179)": the arms on both sides of "vs"
             lo = s_start if cue.group(0).lower().startswith(("vs", "versus")) else s_start + cue.start()
-            arms = [a[0] for a in self.arm_phrases(text, ms, lo, s_end)]
+            arms = self._listed_arms(text, ms, lo, s_end) or [a[0] for a in self.arm_phrases(text, ms, lo, s_end)]
             arms = list(dict.fromkeys(a for a in arms if a != "maintenance"))
             if len(arms) >= 2:
                 state.randomised_arms = state.randomisation = arms[:3]
@@ -608,6 +610,20 @@ class Extractor:
             if m.canon not in state.seen_trials:
                 state.seen_trials.append(m.canon)
         return records
+
+    def _listed_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
+        """Arms listed with a comma before the last "or": "to amivantamab plus lazertinib, osimertinib, or
+        lazertinib alone" (three arms, though a comma may also join the drugs of one arm)."""
+        last_or = LIST_OR_RE.search(text, lo, hi)
+        if not last_or:
+            return []
+        cuts = [lo] + [x for m in LIST_SEP_RE.finditer(text, lo, last_or.end()) for x in m.span()] + [hi]
+        arms = []
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            names = [p[0] for p in self.arm_phrases(text, ms, a, b)]
+            if names:
+                arms.append(" and ".join(names))
+        return arms if len(arms) >= 3 else []
 
     @staticmethod
     def _cells(text: str, a: int, b: int) -> list[tuple[int, int]]:

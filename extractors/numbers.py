@@ -214,7 +214,9 @@ class NumberGrammar:
                     gap = s[fm.end() : first.start() if first else m.start()]
                     if len(gap) > 70 or re.search(r"[.;]|\b(?:and|but|whereas)\b", gap):
                         continue
-                    if any(fm.end() <= a < m.start() for a, _ in endpoints):
+                    # an endpoint between introduces its own value, unless the follow-up is "for" it
+                    # ("a median follow-up for progression-free survival of 60.2 and 55.1 months")
+                    if any(fm.end() <= a < m.start() for a, _ in endpoints) and not re.match(r"\s+for\b", gap):
                         continue
                     dist = 0 if re.search(r"\bmedian(?: of)?\s*$", gap) else len(gap)
                 elif m.end() <= fm.start():

@@ -272,6 +272,20 @@ def test_a_patient_explainer_in_plain_words_and_schedules_as_arms():
     assert [a[0] for a in arms(plain[0])] == ["carfilzomib", "bortezomib"]
 
 
+def test_three_arms_listed_with_commas_and_a_follow_up_for_an_endpoint():
+    text = ("MARIPOSA randomized 1,074 patients 2:2:1 to amivantamab plus lazertinib, osimertinib, or lazertinib alone. "
+            "At a median follow-up of 22.0 months, median progression-free survival was 23.7, 16.6 and 18.5 months, "
+            "respectively.\n\nIn ALEX, CNS progression occurred in 12% of patients on alectinib versus 45% on crizotinib. "
+            "In the CROWN trial, with a median follow-up for progression-free survival of 60.2 and 55.1 months, respectively, median "
+            "PFS had not been reached with lorlatinib and was 9.1 months with crizotinib.\n")
+    got = {(r.trial, r.endpoint): arms(r) for r in records(text)}
+    assert got[("MARIPOSA", "PFS")] == [("amivantamab and lazertinib", 23.7, "months"), ("osimertinib", 16.6, "months"),
+                                        ("lazertinib", 18.5, "months")]
+    assert got[("ALEX", "PROGRESSION")] == [("alectinib", 12, "%"), ("crizotinib", 45, "%")]
+    assert got[("CROWN", "PFS")] == [("lorlatinib", None, "months"), ("crizotinib", 9.1, "months")]
+    assert sorted(r.months for r in records(text, "follow_up")) == [22.0, 55.1, 60.2]
+
+
 def test_a_question_names_the_endpoint_its_answer_gives():
     text = ("IMbrave150 randomised patients to atezolizumab plus bevacizumab or sorafenib.\n\n"
             "[00:03:02] PRIYA: Response rate?\n\n[00:03:04] JONAH: By RECIST, 27.3% versus 11.9% in the first paper.\n\n"

@@ -91,6 +91,8 @@ SCHEDULE = r"(?:once|twice|three\s+times)(?:-weekly|\s+weekly|\s+(?:a|per)\s+wee
 SCHEDULE_RE = re.compile(rf"\b{SCHEDULE}\b(?:\s+schedule)?", re.I)
 SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?\b(?:and|or|versus|vs\.?|compared\s+with|with)\b[^.;]{{0,40}}?\b{SCHEDULE}\b", re.I)
 RANDOM_RE = re.compile(r"\b(?:at\s+random|randomi[sz]ed|randomi[sz]ation|randomly|assigned)\b", re.I)
+# "If a trial says men lived for a median of four years, ...": an example, not a result
+HYPOTHETICAL_RE = re.compile(r"\s*(?:(?:for example|for instance|say|so),?\s+)?(?:if|imagine|suppose|let's say)\b", re.I)
 LIST_OR_RE = re.compile(r",\s+or\s+(?!to\b)")  # "A, B, or C": the comma before the last "or"
 LIST_SEP_RE = re.compile(r",\s+(?:or\s+)?")
 FAVOUR_BEFORE_RE = re.compile(r"\bin\s+favou?r\s+of\s+(?:the\s+)?$", re.I)
@@ -549,7 +551,7 @@ class Extractor:
             # "Response rate?" - "By RECIST, 27.3% versus 11.9%."
             endpoints = [Mention("ENDPOINT", s_start, s_start, "", state.last_endpoint, "endpoint:carried-forward")]
             trace.add("endpoint:carried-forward", state.last_endpoint)
-        values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) else []
+        values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) and not HYPOTHETICAL_RE.match(s) else []
         # a cell under "Median PFS (months)": "4.0 vs 1.9"; a row "Median PFS (months) | 11.99 | 8.08"
         hint = state.unit_hint
         if values and not hint and ("\t" in s or " | " in s):

@@ -266,6 +266,15 @@ def test_a_patient_explainer_in_plain_words_and_schedules_as_arms():
     assert got[("ENDEAVOR", "ORR")] == [("carfilzomib", 77, "%"), ("bortezomib", 63, "%")]
     assert got[("ENDEAVOR", "OS")] == [("carfilzomib", 47.6, "months"), ("bortezomib", 40.0, "months")]  # same trial
     assert got[("ARROW", "ORR")] == [("carfilzomib and once a week", 63, "%"), ("twice a week", 41, "%")]
+    # lay comparators and lay PFS; an example of how to read a median is no result
+    text = ("In the TITAN trial, men were randomly assigned to apalutamide or a dummy pill. At two years, scans showed no "
+            "sign of the cancer growing in 68.2% of men on apalutamide, compared with 47.5% of men on the dummy pill. "
+            "If a trial says men lived for a median of four years, about half the men lived for less than four years.\n\n"
+            "In ENZAMET, 80% of men taking enzalutamide were alive at three years, compared with 72% of men taking an "
+            "older hormone drug.")
+    got = {(r.trial, r.endpoint): arms(r) for r in records(text)}
+    assert got == {("TITAN", "PFS"): [("apalutamide", 68.2, "%"), ("placebo", 47.5, "%")],
+                   ("ENZAMET", "OS"): [("enzalutamide", 80, "%"), ("older hormone drug", 72, "%")]}
     # without a randomisation between them, schedules are not arms
     plain = records("In ENDEAVOR, carfilzomib was given twice a week, and dexamethasone once a week. Responses were "
                     "seen in 77% with carfilzomib and 63% with bortezomib.")

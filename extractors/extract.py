@@ -30,7 +30,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from extractors.clean_text import CELL_SEP_RE
-from extractors.lexicon import Lexicon, alternation, load_lexicon
+from extractors.lexicon import Lexicon, alternation, expand_alternatives, load_lexicon
 from extractors.numbers import REACHED_VERBS, Found, NumberGrammar, Value
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
@@ -201,7 +201,7 @@ class Extractor:
             rf"\b(?:{alternation(td['arm_before'])})\s+(?P<arm>(?P<n>{num})[- ](?P<u>month|year|week)s?)"
             rf"(?:\s+(?:group|arm|cohort))?(?!\s*(?:of\s+follow|later|after|from|since))\b", re.I)
         self.same_study_re = words_re(at["same_study"])
-        self.anaphora_re = words_re(at["anaphora"])
+        self.anaphora_re = words_re([v for p in at["anaphora"] for v in expand_alternatives(p)])
         self.subgroup_cues_re = re.compile(rf"{alternation(lx.grammar['subgroup']['cues'])}|with\s+\w+\s+\w+", re.I)
         openers, nouns = alternation(at["new_study_openers"]), alternation(at["new_study_nouns"])
         self.new_study_re = re.compile(
@@ -568,7 +568,9 @@ class Extractor:
                 # the figures were 9.9 vs 5.1 months and 23.4 vs 16.8 months": one endpoint per comparison
                 for g, ep in zip(groups, state.last_endpoints):
                     g.endpoint = replace(g.endpoint, canon=ep)
-            value_ends = sorted(v.end for v in values)
+            # follow-ups count too: "after a median follow-up of 22.1 months in the X group and 14.9 months in
+            # the placebo group, 90% ...": the arms after a follow-up are its own
+            value_ends = sorted([v.end for v in values] + [f.end for f in follow_ups])
             for g in groups:
                 rec = self._result(g, text, s_start, s_end, value_ends, ms, named, state, timepoints, effects, source,
                                    sentence_ev, trace)
@@ -616,6 +618,8 @@ class Extractor:
     def _listed_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """Arms listed with a comma before the last "or": "to amivantamab plus lazertinib, osimertinib, or
         lazertinib alone" (three arms, though a comma may also join the drugs of one arm)."""
+        clause_end = text.find(";", lo, hi)
+        hi = hi if clause_end < 0 else clause_end
         last_or = LIST_OR_RE.search(text, lo, hi)
         if not last_or:
             return []
@@ -623,9 +627,11 @@ class Extractor:
         arms = []
         for a, b in zip(cuts[::2], cuts[1::2]):
             names = [p[0] for p in self.arm_phrases(text, ms, a, b)]
-            if names:
-                arms.append(" and ".join(names))
-        return arms if len(arms) >= 3 else []
+            if len(names) > 1:
+                return []  # "to A, B and C, or D": one part holds several arms or drugs
+            arms += names
+        # "to osimertinib, the drug sold as Tagrisso, or a placebo": an apposition names an arm again
+        return arms if len(arms) >= 3 and len(set(arms)) == len(arms) else []
 
     @staticmethod
     def _cells(text: str, a: int, b: int) -> list[tuple[int, int]]:

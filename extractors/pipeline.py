@@ -490,7 +490,8 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 
 class DrugNearMiss:
-    """Tags capitalised tokens within a few edits of a known drug name as DRUG."""
+    """Tags capitalised tokens within a few edits of a known drug name ("Revlimed") and lower-case
+    words one edit from a generic name of eight or more letters ("osimertinb") as DRUG."""
 
     def __init__(self, lexicon: Lexicon):
         g = lexicon.grammar
@@ -501,7 +502,13 @@ class DrugNearMiss:
             if len(name) >= self.min_len and " " not in name:
                 self.by_initial.setdefault(name[0], []).append((name, generic))
         self.cache: dict[str, str | None] = {name: generic for name, generic in lexicon.brand_names.items()}
-        self.candidates = RegexSet([re.compile(rf"\b[A-Z][A-Za-z]{{{self.min_len - 1},}}\b")])
+        # a generic name misspelt in lower case ("osimertinb"): one edit from a generic of 8+ letters
+        self.generics_by_initial: dict[str, list[str]] = {}
+        for generic in lexicon.drugs:
+            if len(generic) >= 8 and " " not in generic:
+                self.generics_by_initial.setdefault(generic[0], []).append(generic)
+        self.lower_cache: dict[str, str | None] = {g: g for g in lexicon.drugs}
+        self.candidates = RegexSet([re.compile(rf"\b[A-Z][A-Za-z]{{{self.min_len - 1},}}\b"), re.compile(r"\b[a-z]{7,}\b")])
 
     def lookup(self, word: str) -> str | None:
         low = word.lower()
@@ -516,12 +523,21 @@ class DrugNearMiss:
         self.cache[low] = found
         return found
 
+    def lookup_generic(self, word: str) -> str | None:
+        if word in self.lower_cache:
+            return self.lower_cache[word]
+        found = next((g for g in self.generics_by_initial.get(word[0], ()) if _edit_distance(word, g, 1) <= 1), None)
+        self.lower_cache[word] = found
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         new = []
         entities = None
-        for start, end in self.candidates.spans(text)[0]:
-            generic = self.lookup(text[start:end])
+        capitalised, lower = self.candidates.spans(text)
+        for start, end in sorted(capitalised + lower):
+            word = text[start:end]
+            generic = self.lookup(word) if word[0].isupper() else self.lookup_generic(word)
             if generic:
                 span = doc.char_span(start, end, label="DRUG")
                 if span is None:

@@ -515,6 +515,9 @@ def test_landmark_rates_carry_a_timepoint_and_effects_attach():
 def test_typos_of_drug_names_are_matched():
     res = records("Median PFS was 50 months for patients given Revlimed versus 30 months for those on placebo.")
     assert arms(res[0]) == [("lenalidomide", 50, "months"), ("placebo", 30, "months")]
+    # a generic name misspelt in lower case
+    res = records("Median DFS was 65.8 months in the osimertinb group and 21.9 months in the placebo group.")
+    assert arms(res[0]) == [("osimertinib", 65.8, "months"), ("placebo", 21.9, "months")]
 
 
 @pytest.mark.parametrize(

@@ -75,15 +75,6 @@ TABLE_NAME_RE = re.compile(r"(?=(?:\S*[A-Z0-9]){2})[A-Z][\w]*(?:[- /][\w]+){0,3}
 COUNT_AND_PERCENT_RE = re.compile(r"\b(?:n|no\.?|number)\s*\(\s*%\s*\)", re.I)
 # the unit a table heading gives its figures: "Median PFS (months)", "ORR, %", "Median OS, monthsb"
 UNIT_HEAD_RE = re.compile(r"(?:\(\s*(?:in\s+)?|,\s*)(?P<u>months?|mo|years?|%|percent)(?:\s*\)|[a-z]?$)|(?P<pct>%)", re.I)
-
-
-def heading_unit(cell: str) -> str | None:
-    m = UNIT_HEAD_RE.search(cell)
-    if not m or COUNT_AND_PERCENT_RE.search(cell):
-        return None  # "n (%)": each cell gives its own units, "318 (90.9%)"
-    u = (m["u"] or m["pct"]).lower()
-    return "%" if u in ("%", "percent") else "years" if u.startswith("year") else "months"
-
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
 # dosing schedules a trial compares: "once a week" vs "twice a week", "once-weekly" vs "twice-weekly"
@@ -98,6 +89,15 @@ LIST_SEP_RE = re.compile(r",\s+(?:or\s+)?")
 FAVOUR_BEFORE_RE = re.compile(r"\bin\s+favou?r\s+of\s+(?:the\s+)?$", re.I)
 COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
+
+
+def heading_unit(cell: str) -> str | None:
+    """The unit a table heading gives the bare figures under or beside it, if one."""
+    m = UNIT_HEAD_RE.search(cell)
+    if not m or COUNT_AND_PERCENT_RE.search(cell):
+        return None  # "n (%)": each cell gives its own units, "318 (90.9%)"
+    u = (m["u"] or m["pct"]).lower()
+    return "%" if u in ("%", "percent") else "years" if u.startswith("year") else "months"
 
 
 @dataclass

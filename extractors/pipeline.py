@@ -40,7 +40,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex
 
-from extractors.lexicon import Lexicon, load_lexicon
+from extractors.lexicon import Lexicon, alternation, load_lexicon
 
 # a full stop glued to a citation marker ends the sentence: "transplantation.1", "chemotherapy.[5]"
 CITATION_INFIX = r"(?<=[A-Za-z\)])\.(?=\d|\[\d)"
@@ -508,7 +508,10 @@ class DrugNearMiss:
             if len(generic) >= 8 and " " not in generic:
                 self.generics_by_initial.setdefault(generic[0], []).append(generic)
         self.lower_cache: dict[str, str | None] = {g: g for g in lexicon.drugs}
-        self.candidates = RegexSet([re.compile(rf"\b[A-Z][A-Za-z]{{{self.min_len - 1},}}\b"), re.compile(r"\b[a-z]{7,}\b")])
+        # lower-case candidates start like a generic ("osi..."): most words are never looked up
+        starts = alternation({g[:3] for g in lexicon.drugs if len(g) >= 8 and " " not in g})
+        self.candidates = RegexSet([re.compile(rf"\b[A-Z][A-Za-z]{{{self.min_len - 1},}}\b"),
+                                    re.compile(rf"\b{starts}[a-z]{{4,}}\b")])
 
     def lookup(self, word: str) -> str | None:
         low = word.lower()

@@ -272,12 +272,17 @@ class _PlainDrugNearMiss:
     def __init__(self, lexicon):
         fast = rule_pipeline.DrugNearMiss(lexicon)
         self.lookup = fast.lookup
-        self.candidates = re.compile(rf"\b[A-Z][A-Za-z]{{{fast.min_len - 1},}}\b")
+        self.generics = [g for g in lexicon.drugs if len(g) >= 8 and " " not in g]
+        self.candidates = re.compile(rf"\b[A-Z][A-Za-z]{{{fast.min_len - 1},}}\b|\b[a-z]{{7,}}\b")
+
+    def lookup_generic(self, word):  # every lower-case word, against every long generic name
+        return next((g for g in self.generics if g[0] == word[0] and rule_pipeline._edit_distance(word, g, 1) <= 1), None)
 
     def __call__(self, doc):
         new = []
         for m in self.candidates.finditer(doc.text):
-            generic = self.lookup(m.group(0))
+            word = m.group(0)
+            generic = self.lookup(word) if word[0].isupper() else self.lookup_generic(word)
             if generic:
                 span = doc.char_span(m.start(), m.end(), label="DRUG")
                 if span is not None and not any(t.ent_type for t in span):

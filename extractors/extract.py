@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 
 from extractors.clean_text import CELL_SEP_RE
 from extractors.lexicon import Lexicon, alternation, expand_alternatives, load_lexicon
-from extractors.numbers import REACHED_VERBS, Found, NumberGrammar, Value
+from extractors.numbers import RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -81,7 +81,6 @@ ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|w
 SCHEDULE = r"(?:once|twice|three\s+times)(?:-weekly|\s+weekly|\s+(?:a|per)\s+week)"
 SCHEDULE_RE = re.compile(rf"\b{SCHEDULE}\b(?:\s+schedule)?", re.I)
 SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?\b(?:and|or|versus|vs\.?|compared\s+with|with)\b[^.;]{{0,40}}?\b{SCHEDULE}\b", re.I)
-RANDOM_RE = re.compile(r"\b(?:at\s+random|randomi[sz]ed|randomi[sz]ation|randomly|assigned)\b", re.I)
 # "If a trial says men lived for a median of four years, ...": an example, not a result
 HYPOTHETICAL_RE = re.compile(r"\s*(?:(?:for example|for instance|say|so),?\s+)?(?:if|imagine|suppose|let's say)\b", re.I)
 LIST_OR_RE = re.compile(r",\s+or\s+(?!to\b)")  # "A, B, or C": the comma before the last "or"
@@ -335,7 +334,7 @@ class Extractor:
         a week and 238 people had it twice a week"), the schedules become ARM mentions, named as
         written ("once a week", "the once-weekly schedule"): rule arm:schedule."""
         compared = next((m for m in SCHEDULES_COMPARED_RE.finditer(text)
-                         if RANDOM_RE.search(text, max(0, m.start() - 200), m.end())), None)
+                         if RANDOMISED_RE.search(text, max(0, m.start() - 200), m.end())), None)
         if not compared:
             return []
         taken = [(m.start, m.end) for m in mentions]

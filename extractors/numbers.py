@@ -19,20 +19,34 @@ ARM_COMMA_RE = re.compile(r"\s*,\s*$")
 REACHED_VERBS = "reached|achieved|attained|obtained|experienced"  # "reached by 60.6%", "60.6% ... achieved a CR"
 REACHED_BY_RE = re.compile(rf"\b(?:{REACHED_VERBS}|seen|observed|reported)\s+by\s*$", re.I)
 ELIDED_REACHED_RE = re.compile(rf"\b(?:{REACHED_VERBS})\s+by\b", re.I)
+BY_END_RE = re.compile(r"\bby\s*$")
 # the end of a range or pair just before a count: "aged 18 to 65 were assigned", "20 to 25 on placebo"
 RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\s*$")
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
-
-
-ASSIGNED_RE = re.compile(r"\b(?:randomi[sz]ed|randomly\s+assigned|assigned|allocated)\b", re.I)
-ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")
-
-
-NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+")
+# a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
+RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated)\b", re.I)
+ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")  # "T-DXd (373)"
+NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+")  # "387 panobinostat"
 
 
 def in_months(n: float, unit: str) -> float:
     return n * 12 if unit == "years" else n
+
+
+def is_count(n: float | None, least: int = 2) -> bool:
+    """A whole number of at least `least` (a count of patients)."""
+    return n is not None and n >= least and n == int(n)
+
+
+def is_year(n: float) -> bool:
+    return 1900 <= n <= 2100
+
+
+def reached_by(s: str, start: int) -> bool:
+    """A value that patients reached: "reached by 60.6%", or the verb left out of a repeat ("VGPR
+    was achieved by 59.2% and 29.1%, and CR or better by 19.2% and 9.0%")."""
+    before = lead(s, start)
+    return bool(REACHED_BY_RE.search(before) or BY_END_RE.search(before) and ELIDED_REACHED_RE.search(s, 0, start))
 
 
 # The cue patterns that end in "$" look at the words just before a number; searching the whole
@@ -130,7 +144,7 @@ class NumberGrammar:
         self.arm_sample_re = re.compile(
             rf"(?<![\w.,/%$-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?\s+(?:{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
         # "Randomised: 768 (387 panobinostat, 381 placebo)": a labelled size, then its arms' in a parenthesis
-        self.label_sample_re = re.compile(rf"(?:^|\b)(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
+        self.label_sample_re = re.compile(rf"\b(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
         self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got)\b)", re.I)
         self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{alternation(ss['not_after'])})\b", re.I)
@@ -254,20 +268,20 @@ class NumberGrammar:
         arm_starts, arm_ends = set(arm_starts), set(arm_ends)
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
-            if m.end() in arm_starts and n and n >= 2 and n == int(n) and not RANGE_END_RE.search(lead(s, m.start())):
+            if m.end() in arm_starts and is_count(n) and not RANGE_END_RE.search(lead(s, m.start())):
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
-        if arm_ends and ASSIGNED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
+        if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
             for m in ARM_PAREN_COUNT_RE.finditer(s):
                 n = self.to_number(m["num"])
-                if len(s[: m.start()].rstrip()) in arm_ends and n and n >= 10 and not 1900 <= n <= 2100:
+                if len(s[: m.start()].rstrip()) in arm_ends and is_count(n, 10) and not is_year(n):
                     out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:arm-paren"))
         for m in self.label_sample_re.finditer(s):
             n = self.to_number(m["num"])
-            if n and n >= 2 and n == int(n):
+            if is_count(n):
                 out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:label"))
             for part in NUMBER_BEFORE_ARM_RE.finditer(s, *m.span("arms")) if m["arms"] else ():
                 n = self.to_number(part["num"])
-                if part.end() in arm_starts and n and n == int(n):
+                if part.end() in arm_starts and is_count(n, 1):
                     out.append(Found(part.start("num"), part.end("num"), "sample_size", n, "sample_size:arm-after"))
         if not self.sample_hint_re.search(s):
             return out
@@ -278,7 +292,7 @@ class NumberGrammar:
         event_until = -1  # "diagnosed in 18 patients ... and in 6 patients": both are event counts
         for m in self.sample_re.finditer(s):
             n = self.to_number(m["num"])
-            if n is None or n < 2 or n != int(n):
+            if not is_count(n):
                 continue
             before = lead(s, m.start())
             if self.event_before_re.search(before) or (event_until >= 0 and AND_AGAIN_RE.match(s, event_until, m.start())):
@@ -308,11 +322,11 @@ class NumberGrammar:
             if first:
                 a = m.start() - len(before) + first.start("num")
                 n1 = self.to_number(first["num"])
-                if n1 and n1 == int(n1) and n1 >= 2:
+                if is_count(n1):
                     out.append(Found(a, a + len(first["num"]), "sample_size", n1, rule))
         for m in self.bare_sample_re.finditer(s):
             n = self.to_number(m["num"])
-            if n is None or n < 2 or n != int(n) or ("," not in m["num"] and 1900 <= n <= 2100):
+            if not is_count(n) or ("," not in m["num"] and is_year(n)):
                 continue
             if RANGE_END_RE.search(lead(s, m.start())):
                 continue  # "aged 18 to 65 were randomly assigned": the end of a range
@@ -324,7 +338,7 @@ class NumberGrammar:
                 if re.search(r"[.;]", s[f.end : m.start()]):
                     break
                 n = self.to_number(m["num"])
-                if n and n == int(n) and not any(g.start <= m.start("num") < g.end for g in out):
+                if is_count(n, 1) and not any(g.start <= m.start("num") < g.end for g in out):
                     out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:elliptic"))
                 break
         out.sort(key=lambda f: f.start)
@@ -363,9 +377,7 @@ class NumberGrammar:
             unit = self.unit_of.get((m["unit"] or "").lower())
             after = s[b:]
             before = lead(s, m.start())
-            if self.not_after_re.search(after) or self.not_before_re.search(before) and not REACHED_BY_RE.search(before) and not (
-                    # "VGPR was achieved by 59.2% and 29.1%, and CR or better by 19.2% and 9.0%": the verb left out
-                    re.search(r"\bby\s*$", before) and ELIDED_REACHED_RE.search(s, 0, m.start())):
+            if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()):
                 continue
             if unit and self.restated_re.search(before):
                 continue  # "76.2 months (over six years)": the value before, in other units

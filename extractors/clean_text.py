@@ -26,9 +26,25 @@ _COMPARISON = re.compile(r"[A-Za-z]{2}.*\d\s*%?\s*(?:vs\.?|versus)\s*\d")
 CELL_SEP_RE = re.compile(r"\t+| +\| +")  # a table row written as text: "Endpoint | VMPT-VT | VMP | HR"
 
 
+def cell_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a table row written as text (tab- or pipe-separated) in
+    text[start:end], blanks and edge pipes trimmed; one cell for prose."""
+    end = len(text) if end is None else end
+    cuts = [start] + [x for m in CELL_SEP_RE.finditer(text, start, end) for x in m.span()] + [end]
+    out = []
+    for a, b in zip(cuts[::2], cuts[1::2]):
+        while a < b and text[a] in " |\t":
+            a += 1
+        while b > a and text[b - 1] in " |\t":
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
 def _cells(line: str) -> list[str]:
-    """The cells of a table row written as text (tab- or pipe-separated); one cell for prose."""
-    return [c.strip() for c in CELL_SEP_RE.split(line.strip(" |")) if c.strip()]
+    """The cells of a table row written as text; one cell for prose."""
+    return [line[a:b] for a, b in cell_spans(line)]
 
 
 def _is_comparison(line: str) -> bool:

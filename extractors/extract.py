@@ -29,9 +29,9 @@ import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
-from extractors.clean_text import CELL_SEP_RE
+from extractors.clean_text import CELL_SEP_RE, cell_spans
 from extractors.lexicon import Lexicon, alternation, expand_alternatives, load_lexicon
-from extractors.numbers import RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value
+from extractors.numbers import RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -76,6 +76,8 @@ COUNT_AND_PERCENT_RE = re.compile(r"\b(?:n|no\.?|number)\s*\(\s*%\s*\)", re.I)
 # the unit a table heading gives its figures: "Median PFS (months)", "ORR, %", "Median OS, monthsb"
 UNIT_HEAD_RE = re.compile(r"(?:\(\s*(?:in\s+)?|,\s*)(?P<u>months?|mo|years?|%|percent)(?:\s*\)|[a-z]?$)|(?P<pct>%)", re.I)
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+LINE_RE = re.compile(r"[^\n]*")
+HEADING_NUMBERS_RE = re.compile(r"\d+(?:-\d+)?-(?:month|year)|grade \d(?:-\d)?")  # "18-month OS", "grade 3-4" in a heading
 ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
 # dosing schedules a trial compares: "once a week" vs "twice a week", "once-weekly" vs "twice-weekly"
 SCHEDULE = r"(?:once|twice|three\s+times)(?:-weekly|\s+weekly|\s+(?:a|per)\s+week)"
@@ -367,23 +369,18 @@ class Extractor:
         trial:table-column (trial_repeats then finds its other uses)."""
         out = list(mentions)
         for head in self.table_trial_head_re.finditer(text):
-            pos = text.find("\n", head.end())
-            while pos >= 0:
-                line_end = text.find("\n", pos + 1)
-                line_end = len(text) if line_end < 0 else line_end
-                sep = CELL_SEP_RE.search(text, pos + 1, line_end)
-                if not sep and text[pos + 1 : line_end].strip():
+            header_end = text.find("\n", head.end())
+            for line in LINE_RE.finditer(text, header_end + 1) if header_end >= 0 else ():
+                if not line.group(0).strip():
+                    continue  # rows may stand apart
+                cells = cell_spans(text, *line.span())
+                if len(cells) < 2:
                     break  # the table ends with the first line that is not a row
-                if not sep:
-                    pos = line_end if line_end < len(text) else -1
-                    continue
-                a = pos + 1 + len(text[pos + 1 : sep.start()]) - len(text[pos + 1 : sep.start()].lstrip())
-                name = text[a : sep.start()].strip()
-                b = a + len(name)
+                a, b = cells[0]
+                name = text[a:b]
                 if (TABLE_NAME_RE.fullmatch(name) and name.upper() not in self.not_trials
                         and not any(m.start < b and a < m.end for m in out)):
                     out.append(Mention("TRIAL", a, b, name, self.alias_index.get(self._norm(name), name), "trial:table-column"))
-                pos = line_end if line_end < len(text) else -1
         return out
 
     def trial_repeats(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -554,7 +551,7 @@ class Extractor:
         # a cell under "Median PFS (months)": "4.0 vs 1.9"; a row "Median PFS (months) | 11.99 | 8.08"
         hint = state.unit_hint
         if values and not hint and ("\t" in s or " | " in s):
-            cells = self._cells(text, s_start, s_end)
+            cells = cell_spans(text, s_start, s_end)
             hint = heading_unit(text[slice(*cells[0])]) if len(cells) >= 3 else None
         if hint:
             for v in values:
@@ -632,24 +629,10 @@ class Extractor:
         # "to osimertinib, the drug sold as Tagrisso, or a placebo": an apposition names an arm again
         return arms if len(arms) >= 3 and len(set(arms)) == len(arms) else []
 
-    @staticmethod
-    def _cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
-        """(start, end) of each cell of a table row written as text, blanks trimmed."""
-        cuts = [a] + [x for m in CELL_SEP_RE.finditer(text, a, b) for x in m.span()] + [b]
-        out = []
-        for x, y in zip(cuts[::2], cuts[1::2]):
-            while x < y and text[x] in " |\t":
-                x += 1
-            while y > x and text[y - 1] in " |\t":
-                y -= 1
-            if x < y:
-                out.append((x, y))
-        return out
-
     def _table_header(self, text: str, s_start: int, s_end: int, ms: list[Mention]) -> list[str]:
         """The arms a table's header row names, column by column ("Endpoint | VMPT-VT | VMP | HR",
         "\tD-VMP (N=350)\tVMP (N=356)"): the rows below give their figures in that order."""
-        cells = self._cells(text, s_start, s_end)
+        cells = cell_spans(text, s_start, s_end)
         if len(cells) < 2:
             return []
         columns = []
@@ -666,10 +649,10 @@ class Extractor:
         """The columns of a table with one trial per row ("Trial | Comparison | Patients randomised |
         Median follow-up (months) | Median PFS (months) | ORR (%)"); [] when the row is no such header."""
         columns = []
-        for a, b in self._cells(text, s_start, s_end):
+        for a, b in cell_spans(text, s_start, s_end):
             cell = text[a:b]
             endpoints = [m for m in ms if m.label == "ENDPOINT" and a <= m.start and m.end <= b]
-            if any(m.label in ARM_LABELS for m in ms if a <= m.start and m.end <= b) or DIGIT_RE.search(re.sub(r"\d+(?:-\d+)?-(?:month|year)|grade \d(?:-\d)?", "", cell)):
+            if any(m.label in ARM_LABELS for m in ms if a <= m.start and m.end <= b) or DIGIT_RE.search(HEADING_NUMBERS_RE.sub("", cell)):
                 return []  # a header names no arm and holds no figure
             unit = heading_unit(cell)
             if self.column_res["follow_up"].search(cell):
@@ -691,7 +674,7 @@ class Extractor:
         """A row under a _column_header: the trial from its trial cell, the arms from its comparison
         cell (or the ones an earlier table gave the trial), and each figure cell read as a sentence
         about its column's endpoint. None when the row does not fit the header."""
-        cells = self._cells(text, a, b)
+        cells = cell_spans(text, a, b)
         if len(cells) != len(state.columns):
             return None
         columns = state.columns
@@ -713,15 +696,15 @@ class Extractor:
         if not any(c.kind == "arms" for c in columns):  # a second table about the same trials
             arms = state.trial_arms.get(trial) or state.randomised_arms
         row.randomised_arms = row.randomisation = arms
-        N = self.numbers
         for c, (x, y) in zip(columns, cells):
-            numbers = [(m, N.to_number(m.group(0).replace(",", ""))) for m in NUMBER_RE.finditer(text, x, y)]
             if c.kind == "endpoint":
                 cell = replace(row, last_endpoint=c.endpoint, asked=True, unit_hint=c.unit)
                 for r in self.read_sentence(text, x, y, in_cell(x, y), cell, source, trace):
                     r.evidence = row_ev
                     records.append(r)
-            elif c.kind == "sample" and numbers:
+                continue
+            numbers = [(m, self.numbers.to_number(m.group(0))) for m in NUMBER_RE.finditer(text, x, y)]
+            if c.kind == "sample" and numbers:
                 # "455 (302 vs 153)": the trial's size, then its arms' in order
                 inner = [(m, n) for m, n in numbers[1:] if "(" in text[x : m.start()]]
                 named = arms if len(inner) == len(arms) else [None] * len(inner)
@@ -733,7 +716,7 @@ class Extractor:
                 for m, n in numbers:  # "13.2 vs 16.5": one per arm
                     trace.add("follow_up:table-column", m.group(0))
                     records.append(DraftRecord(source=source, kind="follow_up", trial=trial,
-                                               months=round(n * 12 if c.unit == "years" else n, 3),
+                                               months=round(in_months(n, c.unit or "months"), 3),
                                                evidence=row_ev, rules=["follow_up:table-column"]))
         if trial:
             state.trial = trial

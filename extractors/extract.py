@@ -550,7 +550,7 @@ class Extractor:
         values = N.values(s, masked) if endpoints and (has_numbers or "reached" in s) and not HYPOTHETICAL_RE.match(s) else []
         # a cell under "Median PFS (months)": "4.0 vs 1.9"; a row "Median PFS (months) | 11.99 | 8.08"
         hint = state.unit_hint
-        if values and not hint and ("\t" in s or " | " in s):
+        if values and not hint and CELL_SEP_RE.search(s):
             cells = cell_spans(text, s_start, s_end)
             hint = heading_unit(text[slice(*cells[0])]) if len(cells) >= 3 else None
         if hint:
@@ -598,7 +598,7 @@ class Extractor:
             if len(arms) >= 2:
                 state.randomised_arms = state.randomisation = arms[:3]
                 trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
-        elif not values and ("\t" in s or " | " in s) and (columns := self._table_header(text, s_start, s_end, ms)):
+        elif not values and CELL_SEP_RE.search(s) and (columns := self._table_header(text, s_start, s_end, ms)):
             state.randomised_arms = columns
             trace.add("arm:table-header", lambda: " / ".join(columns))
         # "In the BEATcc trial, ... unlike KEYNOTE-826, all patients received bevacizumab": a trial named

@@ -223,6 +223,9 @@ def test_the_endpoint_a_value_s_patients_got_or_had():
     got = {r.endpoint: arms(r) for r in records(text)}
     assert got["CR"] == [("DVd", 19.2, "%"), ("Vd", 9.0, "%")]
     assert got["AE"] == [("isatuximab", 45.8, "%")]
+    # an MRD-negative complete response is the MRD rate, not the CR rate
+    text = "In IMROZ, patients were randomised to Isa-VRd or VRd. MRD-negative complete response was reached by 55.5% vs 40.9%."
+    assert {r.endpoint: arms(r) for r in records(text)} == {"MRD": [("Isa-VRd", 55.5, "%"), ("VRd", 40.9, "%")]}
     # lay words for progression; who the patients are is not an arm
     text = ("In Myeloma XI, patients were randomly assigned to lenalidomide or observation. After ten years, 51.1% of "
             "people on lenalidomide had still not had their myeloma come back or get worse, compared with 35.0% on "

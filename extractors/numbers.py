@@ -21,6 +21,7 @@ REACHED_BY_RE = re.compile(rf"\b(?:{REACHED_VERBS}|seen|observed|reported)\s+by\
 ELIDED_REACHED_RE = re.compile(rf"\b(?:{REACHED_VERBS})\s+by\b", re.I)
 BY_END_RE = re.compile(r"\bby\s*$")
 # the end of a range or pair just before a count: "aged 18 to 65 were assigned", "20 to 25 on placebo"
+MILLIONS_RE = re.compile(r"\s+(?:thousand|million|billion|bn)\b", re.I)
 RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\s*$")
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
@@ -292,8 +293,8 @@ class NumberGrammar:
         event_until = -1  # "diagnosed in 18 patients ... and in 6 patients": both are event counts
         for m in self.sample_re.finditer(s):
             n = self.to_number(m["num"])
-            if not is_count(n):
-                continue
+            if not is_count(n) or MILLIONS_RE.match(m["mods"]):
+                continue  # "660 million people": a population, not a trial's patients
             before = lead(s, m.start())
             if self.event_before_re.search(before) or (event_until >= 0 and AND_AGAIN_RE.match(s, event_until, m.start())):
                 event_until = m.end()

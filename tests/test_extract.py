@@ -556,7 +556,8 @@ def test_sample_sizes_without_the_noun_elliptic_and_not_event_counts():
         "Patients aged 18 to 65 were randomly assigned to RVd or transplant; 545 were assigned to KRd and 542 to VRd. "
         "We randomly assigned (in a 2:1 ratio) 616 patients with untreated disease. "
         "In a second study, 460 patients up to the age of 70 who had had a stem cell transplant were randomly assigned. "
-        "Second primary cancers were diagnosed in 18 patients (8%) assigned to lenalidomide and in 6 patients (3%) assigned to placebo.",
+        "Second primary cancers were diagnosed in 18 patients (8%) assigned to lenalidomide and in 6 patients (3%) assigned to placebo. "
+        "Myeloma is diagnosed in 1.2 million people worldwide each year, in 176 thousand people in 2020 alone.",
         kind=None,
     )
     assert sorted(r.n for r in recs if r.kind == "sample_size") == [229, 231, 460, 542, 545, 616]

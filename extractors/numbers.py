@@ -27,6 +27,10 @@ FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
 RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated)\b", re.I)
 ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")  # "T-DXd (373)"
+# "429, 429 and 216", "149 and 147": a list of whole numbers with no unit after it
+NUMBER_LIST_RE = re.compile(rf"(?<![\w.,%$-])\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*,?\s+(?:and|&)\s+\d[\d,]*(?![\w.%,-]|\s*(?:%|percent|per cent|months?|years?|weeks?|days?|mg)\b)")
+PER_ARM_RE = re.compile(r"\s+(?:patients\s+)?(?:per|in each|each)\s+(?:arm|group)\b", re.I)
+PAREN_RE = re.compile(r"\([^()]{3,80}\)")
 NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+")  # "387 panobinostat"
 
 
@@ -141,9 +145,9 @@ class NumberGrammar:
         self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,14}}?\s+(?:{alternation(ss['cues_after'])})\b", re.I)
         self.bare_sample_re = re.compile(rf"(?<![\w.,/%-])(?P<num>{NUM})\s+(?:{alternation(ss['bare_cues_after'])})\b", re.I)
         # "216 people had venetoclax ...", "238 people took oral azacitidine and 234 took a placebo",
-        # "393 on STRIDE": a count right before an arm's name (sample_sizes checks the arm is there)
+        # "393 on STRIDE", "525 men also took apalutamide": a count right before an arm's name (sample_sizes checks the arm is there)
         self.arm_sample_re = re.compile(
-            rf"(?<![\w.,/%$-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?\s+(?:{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
+            rf"(?<![\w.,/%$-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?(?:\s+(?:also|all|instead))?\s+(?:{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
         # "Randomised: 768 (387 panobinostat, 381 placebo)": a labelled size, then its arms' in a parenthesis
         self.label_sample_re = re.compile(rf"\b(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
         self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got)\b)", re.I)
@@ -260,6 +264,15 @@ class NumberGrammar:
                 out.append(Found(m.start(), m.end(), "follow_up", months, "follow_up:median-follow-up", unit="months", bound=bound))
         return out
 
+    def _arm_sizes_listed(self, s: str, lo: int, hi: int, arm_starts: set[int]) -> list[Found]:
+        """"387 panobinostat, 381 placebo" inside [lo, hi): each number right before an arm's name."""
+        out = []
+        for part in NUMBER_BEFORE_ARM_RE.finditer(s, lo, hi):
+            n = self.to_number(part["num"])
+            if part.end() in arm_starts and is_count(n, 1):
+                out.append(Found(part.start("num"), part.end("num"), "sample_size", n, "sample_size:arm-after"))
+        return out
+
     def sample_sizes(self, s: str, arm_starts: Iterable[int] = (), arm_ends: Iterable[int] = ()) -> list[Found]:
         """Numbers of patients: "n = 359", "<cue> 614 patients", "614 patients ... were enrolled",
         "545 were assigned to KRd" and the elliptic "... and 229 to placebo" that follows one.
@@ -280,10 +293,8 @@ class NumberGrammar:
             n = self.to_number(m["num"])
             if is_count(n):
                 out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:label"))
-            for part in NUMBER_BEFORE_ARM_RE.finditer(s, *m.span("arms")) if m["arms"] else ():
-                n = self.to_number(part["num"])
-                if part.end() in arm_starts and is_count(n, 1):
-                    out.append(Found(part.start("num"), part.end("num"), "sample_size", n, "sample_size:arm-after"))
+            if m["arms"]:
+                out += self._arm_sizes_listed(s, *m.span("arms"), arm_starts)
         if not self.sample_hint_re.search(s):
             return out
         for m in self.n_equals_re.finditer(s):
@@ -333,6 +344,23 @@ class NumberGrammar:
                 continue  # "aged 18 to 65 were randomly assigned": the end of a range
             if not any(f.start <= m.start() < f.end for f in out):
                 out.append(Found(m.start(), m.end("num"), "sample_size", n, "sample_size:cue-after"))
+        # The arms' sizes, listed after the trial's and adding up to it: "in 307 patients (153 pembrolizumab,
+        # 154 chemotherapy)", "1,074 patients ... 2:2:1 to A, B or C, so 429, 429 and 216 patients"; or
+        # said to be per arm: "149 and 147 per arm"
+        totals = [f for f in out if f.rule != "sample_size:arm-after"]
+
+        def adds_up(listed: list[Found], before: int) -> bool:
+            return any(f.end <= before and abs(sum(x.number for x in listed) - f.number) <= 0.02 * f.number for f in totals)
+
+        for p in PAREN_RE.finditer(s) if arm_starts and totals else ():
+            listed = self._arm_sizes_listed(s, p.start() + 1, p.end() - 1, arm_starts)
+            if len(listed) >= 2 and adds_up(listed, p.start()):
+                out += [x for x in listed if not any(f.start == x.start for f in out)]
+        for m in NUMBER_LIST_RE.finditer(s):
+            listed = [Found(m.start() + n.start(), m.start() + n.end(), "sample_size", self.to_number(n.group(0)), "sample_size:arm-list")
+                      for n in re.finditer(NUM, m.group(0))]
+            if all(is_count(x.number, 1) for x in listed) and (PER_ARM_RE.match(s, m.end()) or adds_up(listed, m.start())):
+                out = [f for f in out if not any(f.start == x.start for x in listed)] + listed
         for f in sorted(out, key=lambda f: f.start):
             # "231 patients were randomly assigned to lenalidomide and 229 to placebo"
             for m in self.elliptic_sample_re.finditer(s, f.end):

@@ -1,8 +1,9 @@
 """The spaCy pipeline: a blank English tokenizer plus rule components, no statistical model.
 
-    tokenizer        spacy.blank("en") + three infix rules: a citation number glued to a word
-                     ("transplantation.1", "CAPOX[2]", "IKEMA,13") is split off so it never reads
-                     as a value or part of a name, and so is a dash between words; "≥" before a
+    tokenizer        spacy.blank("en") + three infix rules and a suffix: a citation number glued
+                     to a word ("transplantation.1", "CAPOX[2]", "IKEMA,13", "chemotherapy)[7]") is
+                     split off so it never reads as a value or part of a name, and so is a dash
+                     between words; "≥" before a
                      word ("≥VGPR") is a prefix; it keeps each text for the components (doc_text)
     sentences        sentence boundaries on punctuation (the rule of spaCy's sentencizer), and a
                      paragraph break always ends a sentence
@@ -38,7 +39,7 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex, compile_prefix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from extractors.lexicon import Lexicon, alternation, load_lexicon
 
@@ -48,6 +49,8 @@ DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
 COMPARISON_PREFIX = r"[≥≤](?=[A-Za-z])"  # "≥VGPR", "≥CR": a response category "or better"
 # "CAPOX[2]", "IKEMA,13,14", "KEYNOTE-966[6]": the citation is not part of the name
 GLUED_CITATION_INFIX = r"(?<=[A-Za-z])(?:\[|,)(?=\d)|(?<=\d)\[(?=\d)"
+# "chemotherapy)[7].": a citation after a closing bracket comes off the end, then the bracket
+CITATION_SUFFIX = r"(?<=[\)\].])\[\d[\d,–-]*$"
 
 
 # --------------------------------------------------------------------------- regular expressions
@@ -566,10 +569,11 @@ def build_nlp() -> Language:
     nlp = spacy.blank("en")
     infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX, DASH_INFIX, GLUED_CITATION_INFIX]
     prefixes = list(nlp.Defaults.prefixes) + [COMPARISON_PREFIX]
+    suffixes = list(nlp.Defaults.suffixes) + [CITATION_SUFFIX]
     tokenizer = nlp.tokenizer
     nlp.tokenizer = TextKeepingTokenizer(
         nlp.vocab, rules=tokenizer.rules, prefix_search=compile_prefix_regex(prefixes).search,
-        suffix_search=tokenizer.suffix_search, infix_finditer=compile_infix_regex(infixes).finditer,
+        suffix_search=compile_suffix_regex(suffixes).search, infix_finditer=compile_infix_regex(infixes).finditer,
         token_match=tokenizer.token_match, url_match=tokenizer.url_match,
         faster_heuristics=tokenizer.faster_heuristics,
     )

@@ -563,6 +563,24 @@ def test_sample_sizes_without_the_noun_elliptic_and_not_event_counts():
     assert sorted(r.n for r in recs if r.kind == "sample_size") == [229, 231, 460, 542, 545, 616]
 
 
+def test_arm_sizes_listed_after_the_trials_size_or_per_arm():
+    recs = records(
+        "MARIPOSA randomized 1,074 patients 2:2:1 to amivantamab plus lazertinib, osimertinib, or lazertinib alone, "
+        "so 429, 429 and 216 patients. KEYNOTE-177 enrolled 307 patients with colorectal cancer (153 pembrolizumab, "
+        "154 chemotherapy)[7]. CROWN compared lorlatinib with crizotinib in 296 patients, 149 and 147 per arm. "
+        "SUNLIGHT randomised 492 patients to trifluridine-tipiracil plus bevacizumab or trifluridine-tipiracil alone "
+        "(246 per group). In TITAN, at random, 525 men also took apalutamide and 527 men took a dummy pill. "
+        "Median PFS was 23.7, 16.6 and 18.5 months at 12, 24 and 36 months of follow-up. "
+        "Of 30, 20 and 10 centres, 12 and 8 were in Europe.",
+        kind="sample_size",
+    )
+    sizes = {}
+    for r in recs:
+        sizes.setdefault(r.trial, []).append(r.n)
+    assert sizes == {"MARIPOSA": [1074, 429, 429, 216], "KEYNOTE-177": [307, 153, 154], "CROWN": [296, 149, 147],
+                     "SUNLIGHT": [492, 246], "TITAN": [525, 527]}
+
+
 def test_sample_sizes_before_an_arm_name_and_in_words():
     recs = records(
         "Four hundred and thirty-two people took part. They were put into two groups at random: 216 people had "

@@ -42,6 +42,8 @@ WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|{DOSE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
+OR_GAP_RE = re.compile(r"\s+or\s+")
+ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
 CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
@@ -943,6 +945,7 @@ class Extractor:
         from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
             re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))
         before_bare = self._arms_before_bare_values(vals, text, s_start, s, value_ends, ms)
+        after_bare = None if resp or from_to else self._arms_after_bare_values(vals, text, s_start, s, ms)
         out: list[tuple[str | None, str | None]] = []
         for i, v in enumerate(vals):
             nxt = s_start + (vals[i + 1].start if i + 1 < k else len(s))
@@ -958,8 +961,16 @@ class Extractor:
                 limit = s_start + close  # "(39.7% vs 27.6%) were higher with Isa-Kd": the parenthesis holds the comparison
             # "... 32.1 vs 22.8 months, in favor of the atezolizumab arm": the arm the comparison favours
             window_after = [a for a in window_after if a[1] < limit and not FAVOUR_BEFORE_RE.search(text, max(0, a[1] - 25), a[1])]
+            if after_bare:
+                out.append((after_bare[i], "arm:after-values"))
+                continue
             if window_after:
-                out.append((window_after[0][0], "arm:after-value"))
+                name = window_after[0][0]
+                # "56.1% with cilta-cel, compared with 21.8% of those receiving PVd or DPd": after the other
+                # arm's value, regimens joined by "or" are one arm (a physician's choice)
+                if i and i == k - 1 and out[0][0] and len(window_after) >= 2 and OR_GAP_RE.fullmatch(text, window_after[0][2], window_after[1][1]):
+                    name = f"{name} or {window_after[1][0]}"
+                out.append((name, "arm:after-value"))
                 continue
             if before_bare:
                 out.append((before_bare[i], "arm:before-values"))
@@ -1029,6 +1040,21 @@ class Extractor:
         clause = max([e for e in value_ends if e <= vals[0].start] + [s.rfind(";", 0, vals[0].start) + 1])
         phrases = self.arm_phrases(text, ms, s_start + clause, s_start + vals[0].start)
         return [p[0] for p in phrases] if len(phrases) == k else None
+
+    def _arms_after_bare_values(self, vals: list[Value], text: str, s_start: int, s: str, ms: list[Mention]) -> list[str] | None:
+        """Values with no arm of their own take the arms listed, in order, with "or" or "vs" right after
+        them: "85% vs 67% in patients receiving cilta-cel or standard care" (not "with X and Y", one arm)."""
+        k = len(vals)
+        if k < 2 or self.arm_phrases(text, ms, s_start + vals[0].start, s_start + vals[-1].end):
+            return None
+        tail = re.search(r"[.;]|,\s", s[vals[-1].end :])
+        clause_end = vals[-1].end + (tail.start() if tail else len(s) - vals[-1].end)
+        phrases = self.arm_phrases(text, ms, s_start + vals[-1].end, s_start + clause_end)
+        if len(phrases) != k or len(text[s_start + vals[-1].end : phrases[0][1]]) > 45:
+            return None
+        if all(ARM_ALTERNATIVE_GAP_RE.fullmatch(text, a[2], b[1]) for a, b in zip(phrases, phrases[1:])):
+            return [p[0] for p in phrases]
+        return None
 
     def _trial_for(self, vals: list[Value], text: str, s_start: int, named: list[Mention],
                    state: ReaderState) -> tuple[str | None, str]:

@@ -391,6 +391,16 @@ def test_definitions_pairs_that_reach_an_endpoint_and_three_arms_respectively():
     assert [a[0] for a in arms(records(text)[-1])] == ["lenvatinib and pembrolizumab", "lenvatinib and everolimus", "sunitinib"]
 
 
+def test_arms_listed_with_or_after_the_values_and_a_choice_of_regimens():
+    text = ("In CARTITUDE-4, 26.1% of patients treated with cilta-cel achieved a complete response or better, compared "
+            "with 21.8% of those receiving PVd or DPd. The response rate was 85% vs 67% in patients receiving cilta-cel "
+            "or standard care. Median PFS was 10.2 vs 5.6 months with lenalidomide and dexamethasone.")
+    got = {r.endpoint: arms(r) for r in records(text)}
+    assert got["CR"] == [("ciltacabtagene autoleucel", 26.1, "%"), ("PVd or DPd", 21.8, "%")]
+    assert got["ORR"] == [("ciltacabtagene autoleucel", 85, "%"), ("standard of care", 67, "%")]
+    assert [a[0] for a in got["PFS"]] != ["lenalidomide", "dexamethasone"]  # "with X and Y" is one arm
+
+
 def test_an_arm_named_after_a_value_is_not_the_next_values_arm():
     text = ("POLLUX randomised 569 patients to daratumumab plus lenalidomide and dexamethasone (DRd; n=286) or lenalidomide "
             "and dexamethasone (Rd; n=283), given for up to 24 months. The overall response rate was 92.9% with DRd and 76.4% "

@@ -29,7 +29,7 @@ RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|a
 ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")  # "T-DXd (373)"
 # "429, 429 and 216", "149 and 147": a list of whole numbers with no unit after it
 NUMBER_LIST_RE = re.compile(rf"(?<![\w.,%$-])\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*,?\s+(?:and|&)\s+\d[\d,]*(?![\w.%,-]|\s*(?:%|percent|per cent|months?|years?|weeks?|days?|mg)\b)")
-PER_ARM_RE = re.compile(r"\s+(?:patients\s+)?per\s+(?:arm|group)\b", re.I)
+PER_ARM_RE = re.compile(r"\s+(?:patients\s+)?(?:per|in each)\s+(?:arm|group)\b", re.I)
 PAREN_RE = re.compile(r"\([^()]{3,80}\)")
 NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+")  # "387 panobinostat"
 

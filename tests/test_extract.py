@@ -193,7 +193,7 @@ def test_the_arm_compared_after_a_pair_and_arm_sizes_in_parentheses():
             "DESTINY-Breast04 randomised 557 patients 2:1 to T-DXd (373) or physician's choice of chemotherapy (184).\n\n"
             "Reader poll: 64% of you now test every biopsy (n = 418 respondents); 312 people have registered for the webinar.\n")
     (pfs,) = records(text)
-    assert arms(pfs) == [("sacituzumab", 5.6, "months"), ("chemotherapy", 1.7, "months")]
+    assert arms(pfs) == [("sacituzumab govitecan", 5.6, "months"), ("chemotherapy", 1.7, "months")]
     sizes = {(r.n, r.arm) for r in records(text, "sample_size")}
     assert sizes == {(557, None), (373, "trastuzumab deruxtecan"), (184, "chemotherapy")}
     # an arm written with "+" keeps its abbreviations as written ("avelumab + BSC")
@@ -531,6 +531,15 @@ def test_typos_of_drug_names_are_matched():
     # a generic name misspelt in lower case
     res = records("Median DFS was 65.8 months in the osimertinb group and 21.9 months in the placebo group.")
     assert arms(res[0]) == [("osimertinib", 65.8, "months"), ("placebo", 21.9, "months")]
+
+
+def test_drugs_are_named_by_their_full_generic_name():
+    res = records("In VISION, median OS was 15.3 months with Pluvicto and 11.3 months with standard care. In EV-302, "
+                  "median PFS was 12.5 months with Padcev plus pembrolizumab. In Myeloma IX, median OS was 50.0 months "
+                  "with Zometa versus 44.5 months with clodronate.")
+    assert [a[0] for r in res for a in arms(r)] == [
+        "lutetium Lu 177 vipivotide tetraxetan", "standard of care", "enfortumab vedotin and pembrolizumab",
+        "zoledronic acid", "clodronate"]
 
 
 @pytest.mark.parametrize(

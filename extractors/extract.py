@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy
 from spacy.attrs import IDX, SENT_START
@@ -66,7 +66,9 @@ PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
 ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
+ROUTE_GAP_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?")  # "intravenous (n = 74) bortezomib": one arm
 BOTH_RE = re.compile(r"\bboth\b", re.I)
+BOTH_GROUPS_RE = re.compile(r"\s+(?:(?:of\s+)?(?:the\s+)?(?:patients|people)\s+)?in\s+both\s+(?:treatment\s+)?(?:groups|arms)\b", re.I)
 TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*(?:(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+)?|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
 # a name in capitals (five or more) listed right after or before a trial's name
 _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)"
@@ -203,6 +205,12 @@ class Extractor:
         self.duration_arm_re = re.compile(
             rf"\b(?:{alternation(td['arm_before'])})\s+(?P<arm>(?P<n>{num})[- ](?P<u>month|year|week)s?)"
             rf"(?:\s+(?:group|arm|cohort))?(?!\s*(?:of\s+follow|later|after|from|since))\b", re.I)
+        routes = lx.grammar["routes"]
+        self.route_of = {w.lower(): route for route, words in routes.items() for w in words}
+        route = alternation(self.route_of)
+        self.route_re = re.compile(rf"\b(?:{route})\b", re.I)
+        self.routes_compared_re = re.compile(
+            rf"\b(?:{route})\b[^.;]{{0,80}}?\b(?:and|or|versus|vs\.?|compared\s+with)\b[^.;]{{0,40}}?\b(?:{route})\b", re.I)
         self.same_study_re = words_re(at["same_study"])
         self.anaphora_re = words_re([v for p in at["anaphora"] for v in expand_alternatives(p)])
         self.subgroup_cues_re = re.compile(rf"{alternation(lx.grammar['subgroup']['cues'])}|with\s+\w+\s+\w+", re.I)
@@ -333,17 +341,31 @@ class Extractor:
                 out.append(Mention("ARM", a, b, m["arm"], f"{n} {unit}{'s' if n != 1 else ''}", "arm:treatment-duration"))
         return out
 
+    @staticmethod
+    def _ways_compared(text: str, mentions: list[Mention], compared_re: re.Pattern, way_re: re.Pattern,
+                       name: Callable[[str], str], rule: str) -> list[Mention]:
+        """In an article about a trial of ways to give a treatment (compared_re matches near a
+        randomisation), each way way_re finds becomes an ARM mention named name(words)."""
+        if not any(RANDOMISED_RE.search(text, max(0, m.start() - 200), m.end() + 200)
+                   and len({name(w.group(0)) for w in way_re.finditer(m.group(0))}) >= 2  # two different ways
+                   for m in compared_re.finditer(text)):
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        return [Mention("ARM", m.start(), m.end(), m.group(0), name(m.group(0)), rule)
+                for m in way_re.finditer(text) if not any(x < m.end() and m.start() < y for x, y in taken)]
+
     def schedule_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """In an article about a trial of dosing schedules ("At random, 240 people had carfilzomib once
         a week and 238 people had it twice a week"), the schedules become ARM mentions, named as
         written ("once a week", "the once-weekly schedule"): rule arm:schedule."""
-        compared = next((m for m in SCHEDULES_COMPARED_RE.finditer(text)
-                         if RANDOMISED_RE.search(text, max(0, m.start() - 200), m.end())), None)
-        if not compared:
-            return []
-        taken = [(m.start, m.end) for m in mentions]
-        return [Mention("ARM", m.start(), m.end(), m.group(0), m.group(0).lower(), "arm:schedule")
-                for m in SCHEDULE_RE.finditer(text) if not any(x < m.end() and m.start() < y for x, y in taken)]
+        return self._ways_compared(text, mentions, SCHEDULES_COMPARED_RE, SCHEDULE_RE, str.lower, "arm:schedule")
+
+    def route_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """In an article about a trial of routes ("assigned to subcutaneous or intravenous bortezomib"),
+        the routes become ARM mentions named by the route ("given the drug subcutaneously" ->
+        subcutaneous): rule arm:route (grammar.toml [routes])."""
+        return self._ways_compared(text, mentions, self.routes_compared_re, self.route_re,
+                                   lambda words: self.route_of[words.lower()], "arm:route")
 
     def coordinated_trials(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """A name in capitals listed with a trial is a trial too: "IMbrave150 and HIMALAYA",
@@ -443,7 +465,10 @@ class Extractor:
                 name = m.text if plus and m.label == "ARM" and m.text.isupper() else m.canon
                 if NEGATION_RE.search(before) and (m.label in ("DRUG", "REGIMEN") or m.canon == "maintenance"):
                     name = f"not receiving {m.canon}"
-                if name not in names:
+                prev = ph[ph.index(m) - 1] if m is not ph[0] else None
+                if prev and "arm:route" in (m.rule, prev.rule) and names and ROUTE_GAP_RE.fullmatch(text, prev.end, m.start):
+                    names[-1] = f"{names[-1]} {name}"  # "subcutaneous daratumumab", "daratumumab intravenous"
+                elif name not in names:
                     names.append(name)
                     rules.append(m.rule)
             if i in short_name:
@@ -876,9 +901,11 @@ class Extractor:
         arms = self._arms_for(g, vals, text, s_start, s_end, value_ends, ms, state, rules)
         both = BOTH_RE.search(s, vals[0].end, vals[0].end + 40) if len(vals) == 1 else None
         if both:  # "14.0 months in both the combination group and the nivolumab group"
-            pair = self.arm_phrases(text, ms, s_start + both.end(), s_end, join=False)[:2]
+            pair = [p[0] for p in self.arm_phrases(text, ms, s_start + both.end(), s_end, join=False)[:2]]
+            if len(pair) < 2 and BOTH_GROUPS_RE.match(s, vals[0].end) and len(state.randomised_arms) == 2:
+                pair = state.randomised_arms  # "42% in both groups": the two arms of the randomisation
             if len(pair) == 2:
-                vals, arms = [vals[0], vals[0]], [(pair[0][0], "arm:both"), (pair[1][0], "arm:both")]
+                vals, arms = [vals[0], vals[0]], [(pair[0], "arm:both"), (pair[1], "arm:both")]
                 rules.append("arm:both")
         if len(vals) == 1 and arms[0][0] is None:
             return None
@@ -1020,6 +1047,8 @@ class Extractor:
             # "92.9% with DRd and 76.4% with Rd, the rate of CR 43.1% versus 19.2%": "with Rd" is 76.4's
             ends = [m.start() for m in [COMPARE_RE.search(s, prv, v.start)] if m]
             ends += [m.end() for m in [CLAUSE_SEP_RE.search(s, prv, v.start)] if m]
+            # "(10.4 months subcutaneous vs 9.4 months intravenous) or in one-year OS (72.6% vs 76.7%)"
+            ends += [s.index(")", prv, v.start) + 1] if ")" in s[prv : v.start] else []
             if ends:
                 prv = min(ends)
         closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)
@@ -1081,7 +1110,8 @@ class Extractor:
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, mentions)))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.duration_arms(doc.text, mentions)
-        mentions = sorted(mentions + self.schedule_arms(doc.text, mentions), key=lambda m: m.start)
+        mentions = mentions + self.schedule_arms(doc.text, mentions)
+        mentions = sorted(mentions + self.route_arms(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
         # A section heading that names no trial brings the reader back to the article's own trial

@@ -315,6 +315,26 @@ def test_the_time_until_a_cancer_came_back_is_relapse_but_myeloma_coming_back_is
     assert [r.endpoint for r in records(text)] == ["DFS", "TTP"]
 
 
+def test_routes_compared_by_a_trial_are_its_arms():
+    text = ("A total of 222 patients with relapsed myeloma were assigned in a 2:1 ratio to subcutaneous (n = 148) or "
+            "intravenous (n = 74) bortezomib. The overall response rate was 42% in both groups. There was no difference "
+            "in median time to progression (10.4 months subcutaneous vs 9.4 months intravenous) or in one-year overall "
+            "survival (72.6% vs 76.7%). Peripheral neuropathy occurred in 38% of patients given the drug "
+            "subcutaneously compared with 53% of those given it intravenously. Infusion reactions occurred in 13% with "
+            "subcutaneous daratumumab and 34% with daratumumab intravenous.")
+    got = [(r.endpoint, arms(r)) for r in records(text)]
+    assert got == [
+        ("ORR", [("subcutaneous", 42, "%"), ("intravenous bortezomib", 42, "%")]),  # as randomised
+        ("TTP", [("subcutaneous", 10.4, "months"), ("intravenous", 9.4, "months")]),
+        ("OS", [("subcutaneous", 72.6, "%"), ("intravenous", 76.7, "%")]),
+        ("AE", [("subcutaneous", 38, "%"), ("intravenous", 53, "%")]),
+        ("AE", [("subcutaneous daratumumab", 13, "%"), ("daratumumab intravenous", 34, "%")]),
+    ]
+    # a route named in an article that compares no routes is not an arm
+    text = "Patients were randomly assigned to daratumumab or placebo, given intravenously. ORR was 60% vs 40%."
+    assert arms(records(text)[0]) == [("daratumumab", 60, "%"), ("placebo", 40, "%")]
+
+
 def test_durations_compared_by_a_trial_are_its_arms():
     text = ("Patients were randomised to 3 or 6 months of FOLFOX or CAPOX[2]. After a median follow-up of 41.8 months, "
             "3-year disease-free survival was 74.6% with 3 months versus 75.5% with 6 months[2]. Neuropathy of grade 2 "

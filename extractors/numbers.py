@@ -164,7 +164,8 @@ class NumberGrammar:
             rf"(?:[\s,;(]*(?:95\s?(?:%|percent|per cent)\s*(?:CI|confidence interval)|CI)[\s,:=]*(?P<lo>{NUM})\s*(?:to|-|–|—|,)\s*(?P<hi>{NUM}))?"
             rf"(?:[\s,;)]*\b[Pp]\s*(?:value)?\s*(?P<pop>=|<|>|≤|less than)\s*(?P<p>{NUM}))?",
         )
-        self.ci_re = re.compile(rf"\d\d(?:\.\d+)?\s?(?:%|percent|per cent)\s*(?:CI|confidence interval)[\s,:]*{NUM}\s*(?:to|-|–|—|,)\s*{NUM}", re.I)
+        # "95% CI, 0.36 to 0.63", "(95% CI: 35%, 47%)", "95% CI 31%-43%"
+        self.ci_re = re.compile(rf"\d\d(?:\.\d+)?\s?(?:%|percent|per cent)\s*(?:CI|confidence interval)[\s,:]*{NUM}\s*%?\s*(?:to|-|–|—|,)\s*{NUM}\s*%?", re.I)
         # "grade 3, 4, or 5", "grades 3 to 5", "grade 3-4": every number of the list is a grade
         self.grade_list_re = re.compile(r"\bgrades?\s+\d(?:\s*(?:,|or|and|to|-|–)\s*(?:or\s+)?\d)*\b", re.I)
         self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")

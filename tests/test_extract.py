@@ -543,6 +543,9 @@ def test_landmark_rates_carry_a_timepoint_and_effects_attach():
     assert arms(r) == [("VMPT-VT", 89, "%"), ("VMP", 87, "%")]
     assert r.effect.value == 0.48 and r.effect.ci == [0.36, 0.63] and r.effect.p == 0.001
     assert r.effect.p_bound == "less_than"
+    # each arm's own confidence interval is not a value
+    res = records("Efficacy: ORR 41% (95% CI: 35%, 47%) with Darzalex Faspro vs 37% (95% CI 31%-43%) with intravenous Darzalex.")
+    assert [a[1] for a in arms(res[0])] == [41, 37] and len(res) == 1
 
 
 def test_typos_of_drug_names_are_matched():

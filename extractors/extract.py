@@ -215,6 +215,7 @@ class Extractor:
         self.anaphora_re = words_re([v for p in at["anaphora"] for v in expand_alternatives(p)])
         self.subgroup_cues_re = re.compile(rf"{alternation(lx.grammar['subgroup']['cues'])}|with\s+\w+\s+\w+", re.I)
         openers, nouns = alternation(at["new_study_openers"]), alternation(at["new_study_nouns"])
+        self.pooled_re = words_re(at["pooled"])
         self.new_study_re = re.compile(
             rf"\b(?:{alternation(at['new_study'])}|(?:{openers})(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns}))\b", re.I)
         # cheap pre-check: words one of which every new-study cue holds
@@ -511,7 +512,10 @@ class Extractor:
                 m.canon, m.rule = hit, "trial:group-reference"
         named = [m for m in trials if m.canon]
         low = s.lower()
-        if not named and any(w in low for w in self.study_nouns) and self.new_study_re.search(s):
+        if not named and self.pooled_re.search(s):
+            state.trial = None  # the arms stay: pooled trials compare the same ones
+            trace.add("trial:pooled-reset", lambda: self.pooled_re.search(s).group(0))
+        elif not named and any(w in low for w in self.study_nouns) and self.new_study_re.search(s):
             state.trial = None
             state.randomised_arms, state.randomisation = [], []
             trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))
@@ -801,7 +805,8 @@ class Extractor:
             eps = [(a, b, e) for a, b, e in eps if not (b <= v.start and CLAUSE_BREAK_RE.search(s, b, v.start))]
             if not eps:
                 return None
-            right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3 and not re.search(r"[;:.]", s[v.end : a])]
+            # ("60.6% versus 21.9%, complete response 15.0%": after a comma, the next item's endpoint)
+            right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3 and not re.search(r"[;:.,]", s[v.end : a])]
             if right_after:
                 return right_after[0]
             # "73.1 percent of patients treated with X achieved a complete response": the endpoint the

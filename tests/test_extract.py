@@ -664,6 +664,13 @@ def test_new_study_resets_the_trial_carried_forward():
     res = records(text)
     assert [r.trial for r in res] == ["Myeloma XI", None]
     assert arms(res[1]) == [("lenalidomide", 46, "months"), ("placebo", 27, "months")]
+    # pooled trials: no one trial, the same arms; items of a list each keep their own endpoint
+    text = ("MM-010 randomised 351 patients to lenalidomide plus dexamethasone or placebo plus dexamethasone. "
+            "When the two trials were pooled (704 patients), median time to progression was 13.4 months versus "
+            "4.6 months, overall response 60.6% versus 21.9%, complete response 15.0% versus 2.0%.")
+    got = [(r.trial, r.endpoint, [a[1] for a in arms(r)]) for r in records(text)]
+    assert got == [(None, "TTP", [13.4, 4.6]), (None, "ORR", [60.6, 21.9]), (None, "CR", [15.0, 2.0])]
+    assert arms(records(text)[0])[0][0] == "lenalidomide and dexamethasone"
 
 
 def test_reference_lists_yield_nothing():

@@ -309,7 +309,8 @@ class Extractor:
             if not d or (d.start("abbr"), d.end("abbr")) in taken:
                 continue
             abbr = d["abbr"]
-            if abbr.upper() in self.not_trials or abbr.lower() in self.lexicon.brand_names:
+            # (a known regimen's name in other capitals is an arm of its own: "(RD, n = 223)" beside "(Rd)")
+            if abbr.upper() in self.lexicon.excluded_names or abbr.lower() in self.lexicon.brand_names:
                 continue
             # every later use, except a P that is a p-value ("P < 0.001")
             for u in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])(?!\s*(?:[<>=≤≥]|value))", text[d.start("abbr") :]):

@@ -95,6 +95,10 @@ def test_parenthesis_explains_the_arm_before_it_and_defines_abbreviations():
     ]
     doc = clean("Patients got lenalidomide alone (R) or nothing. PFS was 65% with R.", source="t.txt", content_type="text/plain")
     assert ("arm:abbreviation", "R") in [m for t in explain(doc) for m in t.matches]
+    # a known regimen's name in other capitals, defined with the arm's size, is an arm of its own
+    res = records("E4A03 randomly assigned 445 patients to lenalidomide plus high-dose dexamethasone (RD, n = 223) or "
+                  "lenalidomide plus low-dose dexamethasone (Rd, n = 222). Response was 79% with RD and 68% with Rd.")
+    assert arms(res[0]) == [("RD", 79, "%"), ("Rd", 68, "%")]
 
 
 def test_arms_after_a_value_are_not_reused_by_the_next_comparison():

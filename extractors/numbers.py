@@ -154,7 +154,8 @@ class NumberGrammar:
         self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{alternation(ss['not_after'])})\b", re.I)
         # "median follow-up", "followed patients for a median of 55 months"
-        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b|\bfollowed(?:\s+up)?(?:\s+[a-z]+){0,2}?\s+for\b", re.I)
+        # (and the shorthand of notes and posts: "median f/u 18.7 mo", "mFU 42 months")
+        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b|\bfollowed(?:\s+up)?(?:\s+[a-z]+){0,2}?\s+for\b|\bf/u\b|(?-i:(?<![\w-])m?FU\b)", re.I)
         self.follow_up_pair_re = re.compile(rf"(?:\s+(?:for|in|with)\b|\s*\()[^,;.]{{0,60}}?\band\s+(?P<num>{NUM})\s*(?P<unit>months|month|years|year)\b", re.I)
         stop = alternation(g["attribution"]["stop_events"])
         self.stop_event_re = re.compile(rf"\b(?:{stop})\s+at\s+(?:a\s+)?$", re.I)

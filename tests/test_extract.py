@@ -647,6 +647,11 @@ def test_follow_ups_followed_for_a_median_and_one_per_arm():
         kind="follow_up",
     )
     assert [r.months for r in recs] == [55, 19.6, 19.2, 12]
+    # the shorthand of posts and notes; "5-FU" is a drug
+    recs = records("3/ Primary analysis (median f/u 18.7 mo): PFS 22.4 vs 11.5 mo. Median FU was 40 months. "
+                   "5-FU was given for 6 months.", kind=None)
+    assert [r.months for r in recs if r.kind == "follow_up"] == [18.7, 40]
+    assert [a[1] for r in recs if r.kind == "result" for a in arms(r)] == [22.4, 11.5]
 
 
 def test_follow_up_prefers_median_and_never_takes_an_endpoint_value():

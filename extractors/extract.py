@@ -561,9 +561,12 @@ class Extractor:
             records.append(DraftRecord(
                 source=source, kind="follow_up", trial=trial_at(f.start), months=round(f.number, 3),
                 evidence=sentence_ev, rules=[f.rule]))
+        sized_arms = []  # "of whom 328 were given abemaciclib and 165 a placebo": the arms of the trial
         for f in samples:
             trace.add(f.rule, lambda: s[f.start : f.end])
             arm = self._sample_arm(s, s_start, f, ms)
+            if arm and arm not in sized_arms:
+                sized_arms.append(arm)
             if f.bound == "exact":  # "nearly 1,000 patients" and then "994 patients": the same trial
                 state.sample_sizes.setdefault(trial_at(f.start), set()).add(int(f.number))
             records.append(DraftRecord(
@@ -622,14 +625,13 @@ class Extractor:
             arms = [a.name for a in compared[0].arms if a.name and not a.name.startswith("not receiving")]
             if len(arms) >= 2:
                 state.randomised_arms = list(dict.fromkeys(arms))[:4]
-        elif cue:
+        elif cue and len(arms := self._randomised_arms(text, ms, s_start + (0 if cue.group(0).lower().startswith(("vs", "versus")) else cue.start()), s_end)) >= 2:
             # "randomised to X or Y"; "X (n = 180) vs standard care (n = 179)": the arms on both sides of "vs"
-            lo = s_start if cue.group(0).lower().startswith(("vs", "versus")) else s_start + cue.start()
-            arms = self._listed_arms(text, ms, lo, s_end) or [a[0] for a in self.arm_phrases(text, ms, lo, s_end)]
-            arms = list(dict.fromkeys(a for a in arms if a != "maintenance"))
-            if len(arms) >= 2:
-                state.randomised_arms = state.randomisation = arms[:3]
-                trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
+            state.randomised_arms = state.randomisation = arms[:3]
+            trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
+        elif len(sized_arms) >= 2:  # "of whom 328 were given abemaciclib and 165 a placebo"
+            state.randomised_arms = state.randomisation = sized_arms[:3]
+            trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
         elif not values and CELL_SEP_RE.search(s) and (columns := self._table_header(text, s_start, s_end, ms)):
             state.randomised_arms = columns
             trace.add("arm:table-header", lambda: " / ".join(columns))
@@ -642,6 +644,11 @@ class Extractor:
             if m.canon not in state.seen_trials:
                 state.seen_trials.append(m.canon)
         return records
+
+    def _randomised_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
+        """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once."""
+        arms = self._listed_arms(text, ms, lo, hi) or [a[0] for a in self.arm_phrases(text, ms, lo, hi)]
+        return list(dict.fromkeys(a for a in arms if a != "maintenance"))
 
     def _listed_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """Arms listed with a comma before the last "or": "to amivantamab plus lazertinib, osimertinib, or
@@ -757,12 +764,12 @@ class Extractor:
 
     def _sample_arm(self, s: str, s_start: int, f: Found, ms: list[Mention]) -> str | None:
         """The arm a sample size belongs to: "no-maintenance group, n = 359" or "152 patients ... (MPR-R)"."""
-        if f.rule in ("sample_size:arm-before", "sample_size:arm-after", "sample_size:arm-paren"):
+        if f.rule in ("sample_size:arm-before", "sample_size:arm-after", "sample_size:arm-paren", "sample_size:elliptic"):
             local = [replace(m, start=m.start - s_start, end=m.end - s_start) for m in ms]  # offsets into s
-            if f.rule != "sample_size:arm-after":  # "lenvatinib plus everolimus, 357 patients", "T-DXd (373)"
+            if f.rule not in ("sample_size:arm-after", "sample_size:elliptic"):  # "lenvatinib plus everolimus, 357 patients", "T-DXd (373)"
                 before = self.arm_phrases(s, local, 0, f.start)
                 return before[-1][0] if before else None
-            after = self.arm_phrases(s, local, f.end, len(s))  # "216 people had venetoclax with obinutuzumab"
+            after = self.arm_phrases(s, local, f.end, len(s))  # "216 people had venetoclax with obinutuzumab", "and 165 a placebo"
             return after[0][0] if after and after[0][1] - f.end <= 30 else None
         if f.rule == "sample_size:n-equals":
             clause_start = max(s.rfind("(", 0, f.start), s.rfind(";", 0, f.start), s.rfind(",", 0, max(0, f.start - 2)))

@@ -627,6 +627,16 @@ def test_arm_sizes_listed_after_the_trials_size_or_per_arm():
                      "SUNLIGHT": [492, 246], "TITAN": [525, 527]}
 
 
+def test_arm_sizes_name_the_arms_of_the_next_comparison():
+    text = ("PALOMA-2 compared palbociclib with letrozole. Abemaciclib was tested in MONARCH 3, in 493 women, of whom 328 "
+            "were given abemaciclib and 165 a placebo. Women lived longer without the cancer getting worse: a median "
+            "of 28.2 months compared with 14.8 months.")
+    recs = records(text, kind=None)
+    assert [(r.n, r.arm) for r in recs if r.kind == "sample_size"] == [(493, None), (328, "abemaciclib"), (165, "placebo")]
+    assert [(r.trial, arms(r)) for r in recs if r.kind == "result"] == [
+        ("MONARCH 3", [("abemaciclib", 28.2, "months"), ("placebo", 14.8, "months")])]
+
+
 def test_sample_sizes_before_an_arm_name_and_in_words():
     recs = records(
         "Four hundred and thirty-two people took part. They were put into two groups at random: 216 people had "

@@ -67,6 +67,7 @@ PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{
 ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 ROUTE_GAP_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?")  # "intravenous (n = 74) bortezomib": one arm
+NEW_TIMEPOINT_RE = re.compile(r"\b(?:at|after|by)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:months?|years?)\b|\b\d+-(?:month|year)\b", re.I)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
 BOTH_GROUPS_RE = re.compile(r"\s+(?:(?:of\s+)?(?:the\s+)?(?:patients|people)\s+)?in\s+both\s+(?:treatment\s+)?(?:groups|arms)\b", re.I)
 TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*(?:(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+)?|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
@@ -851,6 +852,8 @@ class Extractor:
                 # "CRS occurred in 76.1 percent; CRS was grade 3 or 4 in 1.1 percent": named again in a new clause
                 other_ep = other_ep or (ep is not g.endpoint and ep.start - s_start >= prev.end and ";" in link)
                 pair_done = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(CLAUSE_BREAK_RE.search(link))
+                # "at 12 months were 65.0% and 44.9%, at 18 months were 48.6% and 34.5%": a new timepoint, a new pair
+                pair_done = pair_done or (len(g.values) >= 2 and bool(NEW_TIMEPOINT_RE.search(link)))
                 if has_trial or starts_pair or pair_done or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
                     g = None
             if g is None:

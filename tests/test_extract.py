@@ -552,6 +552,18 @@ def test_landmark_rates_carry_a_timepoint_and_effects_attach():
     assert [a[1] for a in arms(res[0])] == [41, 37] and len(res) == 1
 
 
+def test_pairs_at_two_timepoints_and_named_toxicities_and_composite_remission():
+    text = ("RATIONALE-306 randomised 649 patients to tislelizumab plus chemotherapy or placebo plus chemotherapy. "
+            "The overall survival rate at 12 months were 65.0% and 44.9%, at 18 months were 48.6% and 34.5%, respectively. "
+            "Kidney side effects were less frequent with denosumab (10% versus 17%), while jaw osteonecrosis was similar "
+            "(4.1% and 2.8%). In VIALE-A, patients were randomised to venetoclax plus azacitidine or placebo plus "
+            "azacitidine. Complete remission with or without full recovery of blood counts (CR + CRi) was reached by "
+            "66.4% and 28.3%. Differentiation syndrome happened in 14% of people on ivosidenib and 8% on placebo.")
+    got = [(r.endpoint, r.timepoint.months if r.timepoint else None, [a[1] for a in arms(r)]) for r in records(text)]
+    assert got == [("OS", 12, [65.0, 44.9]), ("OS", 18, [48.6, 34.5]), ("AE", None, [10, 17]), ("AE", None, [4.1, 2.8]),
+                   ("CR", None, [66.4, 28.3]), ("AE", None, [14, 8])]
+
+
 def test_typos_of_drug_names_are_matched():
     res = records("Median PFS was 50 months for patients given Revlimed versus 30 months for those on placebo.")
     assert arms(res[0]) == [("lenalidomide", 50, "months"), ("placebo", 30, "months")]

@@ -564,6 +564,13 @@ def test_pairs_at_two_timepoints_and_named_toxicities_and_composite_remission():
                    ("CR", None, [66.4, 28.3]), ("AE", None, [14, 8])]
 
 
+def test_hashtags_and_biomarkers_that_name_patients_are_not_arms():
+    text = ("Live from #ASH21: BELLINI randomised patients to venetoclax or placebo. In the t(11;14) subgroup median PFS "
+            "was 36.8 vs 9.3 mo; in BCL2-high patients 30.1 vs 9.9 mo.")
+    assert [arms(r) for r in records(text)] == [[("venetoclax", 36.8, "months"), ("placebo", 9.3, "months")],
+                                                [("venetoclax", 30.1, "months"), ("placebo", 9.9, "months")]]
+
+
 def test_typos_of_drug_names_are_matched():
     res = records("Median PFS was 50 months for patients given Revlimed versus 30 months for those on placebo.")
     assert arms(res[0]) == [("lenalidomide", 50, "months"), ("placebo", 30, "months")]

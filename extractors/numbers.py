@@ -30,6 +30,9 @@ ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")
 # "429, 429 and 216", "149 and 147": a list of whole numbers with no unit after it
 NUMBER_LIST_RE = re.compile(rf"(?<![\w.,%$-])\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*,?\s+(?:and|&)\s+\d[\d,]*(?![\w.%,-]|\s*(?:%|percent|per cent|months?|years?|weeks?|days?|mg)\b)")
 PER_ARM_RE = re.compile(r"\s+(?:patients\s+)?(?:per|in each)\s+(?:arm|group)\b", re.I)
+RANGE_RE = re.compile(rf"(?<![\w.,])\d+(?:\.\d+)?\s+to\s+\d+(?:\.\d+)?\s*(?:months?|years?|weeks?|%|percent)")
+FROM_BEFORE_RE = re.compile(r"\bfrom\b[^.;]*$", re.I)
+OPTION_RE = re.compile(rf"(?:^|(?<=\s))\(?[a-eA-E]\)\s*{NUM}\s*(?:months?|years?|%|percent)?")
 PAREN_RE = re.compile(r"\([^()]{3,80}\)")
 NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+")  # "387 panobinostat"
 
@@ -215,6 +218,12 @@ class NumberGrammar:
         spans += [m.span() for m in self.p_re.finditer(s)]
         spans += [m.span() for m in self.date_re.finditer(s)]
         spans += [m.span() for m in self.grade_list_re.finditer(s)]
+        # "was generally 12 to 18 months": a range (not "from 13 to 30 months", a change)
+        spans += [m.span() for m in RANGE_RE.finditer(s) if not FROM_BEFORE_RE.search(s, max(0, m.start() - 40), m.start())]
+        # "a) 16.1 months b) 17.2 months c) 23.0 months": the options of a quiz question
+        options = list(OPTION_RE.finditer(s))
+        if len(options) >= 2:
+            spans += [(m.start(), m.end()) for m in options]
         return spans
 
     def follow_ups(self, s: str, endpoints: list[tuple[int, int]] = ()) -> list[Found]:

@@ -597,6 +597,8 @@ def test_drugs_are_named_by_their_full_generic_name():
         "The drug improved survival.1-6,8 Results were presented in a phase III trial [76].",
         "The study did not show an improvement in overall survival with thalidomide maintenance.",
         "The study was conducted at 15 nationwide centers and approved under IRB 2021AN0410.",
+        "Before immunotherapy, median overall survival with chemotherapy was generally 12 to 18 months.",
+        "2. In KEYNOTE-355, median overall survival with pembrolizumab was: a) 16.1 months b) 17.2 months c) 23.0 months",
     ],
 )
 def test_distractors_yield_no_results(text):

@@ -617,7 +617,7 @@ class Extractor:
         named_endpoints = {m.canon for m in ms if m.label == "ENDPOINT"}
         # "The researchers also looked at event-free survival: ..." then "This was a median of 8.2 months ..."
         state.last_endpoint = results[-1].endpoint if results else (
-            named_endpoints.pop() if len(named_endpoints) == 1 and not values else None)
+            named_endpoints.pop() if len(named_endpoints) == 1 else None)
         state.last_endpoints = list(dict.fromkeys(r.endpoint for r in results))
         state.asked = s.rstrip().endswith("?")
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]

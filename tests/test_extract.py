@@ -571,6 +571,12 @@ def test_hashtags_and_biomarkers_that_name_patients_are_not_arms():
                                                 [("venetoclax", 30.1, "months"), ("placebo", 9.9, "months")]]
 
 
+def test_an_endpoint_named_without_a_result_is_the_next_sentence_s():
+    text = ("An earlier look at the results, after a median of 24.6 months, had measured how many people were alive and "
+            "free of lymphoma growth at 2 years. This was 82.1% with A+AVD and 77.2% with ABVD.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [("PFS", [("A+AVD", 82.1, "%"), ("ABVD", 77.2, "%")])]
+
+
 def test_typos_of_drug_names_are_matched():
     res = records("Median PFS was 50 months for patients given Revlimed versus 30 months for those on placebo.")
     assert arms(res[0]) == [("lenalidomide", 50, "months"), ("placebo", 30, "months")]

@@ -28,9 +28,9 @@ FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)
 RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated)\b", re.I)
 ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")  # "T-DXd (373)"
 # "429, 429 and 216", "149 and 147": a list of whole numbers with no unit after it
-NUMBER_LIST_RE = re.compile(rf"(?<![\w.,%$-])\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*,?\s+(?:and|&)\s+\d[\d,]*(?![\w.%,-]|\s*(?:%|percent|per cent|months?|years?|weeks?|days?|mg)\b)")
+NUMBER_LIST_RE = re.compile(r"(?<![\w.,%$-])\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*,?\s+(?:and|&)\s+\d[\d,]*(?![\w.%,-]|\s*(?:%|percent|per cent|months?|years?|weeks?|days?|mg)\b)")
 PER_ARM_RE = re.compile(r"\s+(?:patients\s+)?(?:per|in each)\s+(?:arm|group)\b", re.I)
-RANGE_RE = re.compile(rf"(?<![\w.,])\d+(?:\.\d+)?\s+to\s+\d+(?:\.\d+)?\s*(?:months?|years?|weeks?|%|percent)")
+RANGE_RE = re.compile(r"(?<![\w.,])\d+(?:\.\d+)?\s+to\s+\d+(?:\.\d+)?\s*(?:months?|years?|weeks?|%|percent)")
 FROM_BEFORE_RE = re.compile(r"\bfrom\b[^.;]*$", re.I)
 OPTION_RE = re.compile(rf"(?:^|(?<=\s))\(?[a-eA-E]\)\s*{NUM}\s*(?:months?|years?|%|percent)?")
 PAREN_RE = re.compile(r"\([^()]{3,80}\)")

@@ -458,7 +458,7 @@ class Extractor:
         for i, ph in enumerate(phrases):
             names, rules = [], []
             plus = "+" in text[ph[0].end : ph[-1].start]  # "ADT + AA + P", "avelumab + BSC": a name as written
-            for m in ph:
+            for j, m in enumerate(ph):
                 before = text[max(lo, m.start - 25) : m.start]
                 if WITHOUT_RE.search(before) and len(ph) > 1:
                     continue
@@ -468,7 +468,7 @@ class Extractor:
                 name = m.text if plus and m.label == "ARM" and m.text.isupper() else m.canon
                 if NEGATION_RE.search(before) and (m.label in ("DRUG", "REGIMEN") or m.canon == "maintenance"):
                     name = f"not receiving {m.canon}"
-                prev = ph[ph.index(m) - 1] if m is not ph[0] else None
+                prev = ph[j - 1] if j else None
                 if prev and "arm:route" in (m.rule, prev.rule) and names and ROUTE_GAP_RE.fullmatch(text, prev.end, m.start):
                     names[-1] = f"{names[-1]} {name}"  # "subcutaneous daratumumab", "daratumumab intravenous"
                 elif name not in names:
@@ -622,12 +622,13 @@ class Extractor:
         state.asked = s.rstrip().endswith("?")
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
         cue = self.randomisation_re.search(s)
+        # "randomised to X or Y"; "X (n = 180) vs standard care (n = 179)": the arms on both sides of "vs"
+        cue_from = None if not cue else s_start if cue.group(0).lower().startswith(("vs", "versus")) else s_start + cue.start()
         if compared:  # the arms just compared are the ones a later "X vs Y" means
             arms = [a.name for a in compared[0].arms if a.name and not a.name.startswith("not receiving")]
             if len(arms) >= 2:
                 state.randomised_arms = list(dict.fromkeys(arms))[:4]
-        elif cue and len(arms := self._randomised_arms(text, ms, s_start + (0 if cue.group(0).lower().startswith(("vs", "versus")) else cue.start()), s_end)) >= 2:
-            # "randomised to X or Y"; "X (n = 180) vs standard care (n = 179)": the arms on both sides of "vs"
+        elif cue_from is not None and len(arms := self._randomised_arms(text, ms, cue_from, s_end)) >= 2:
             state.randomised_arms = state.randomisation = arms[:3]
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
         elif len(sized_arms) >= 2:  # "of whom 328 were given abemaciclib and 165 a placebo"

@@ -67,7 +67,6 @@ PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{
 ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 ROUTE_GAP_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?")  # "intravenous (n = 74) bortezomib": one arm
-NEW_TIMEPOINT_RE = re.compile(r"\b(?:at|after|by)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:months?|years?)\b|\b\d+-(?:month|year)\b", re.I)
 BOTH_RE = re.compile(r"\bboth\b", re.I)
 BOTH_GROUPS_RE = re.compile(r"\s+(?:(?:of\s+)?(?:the\s+)?(?:patients|people)\s+)?in\s+both\s+(?:treatment\s+)?(?:groups|arms)\b", re.I)
 TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*(?:(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+)?|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
@@ -594,7 +593,7 @@ class Extractor:
                 if v.unit is None and v.number is not None:
                     v.unit, v.rule = hint, "value:unit-from-heading"
         if values and endpoints:
-            groups = self._groups(s, s_start, values, endpoints, ms)
+            groups = self._groups(s, s_start, values, endpoints, ms, timepoints)
             if endpoints[0].rule == "endpoint:carried-forward" and len(groups) == len(state.last_endpoints) >= 2:
                 # "median PFS was 10.1 vs 5.4 months and median OS 23.9 vs 17.5 months. Across all patients,
                 # the figures were 9.9 vs 5.1 months and 23.4 vs 16.8 months": one endpoint per comparison
@@ -786,7 +785,8 @@ class Extractor:
                 return inside[0].canon
         return None
 
-    def _groups(self, s: str, s_start: int, values: list[Value], endpoints: list[Mention], ms: list[Mention]) -> list[Group]:
+    def _groups(self, s: str, s_start: int, values: list[Value], endpoints: list[Mention], ms: list[Mention],
+                timepoints: list[Found] = ()) -> list[Group]:
         """Attach values to endpoints and split them into comparison groups.
 
         Bare numbers first take the unit of the value they are compared with ("46 vs 27 months");
@@ -854,7 +854,7 @@ class Extractor:
                 other_ep = other_ep or (ep is not g.endpoint and ep.start - s_start >= prev.end and ";" in link)
                 pair_done = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(CLAUSE_BREAK_RE.search(link))
                 # "at 12 months were 65.0% and 44.9%, at 18 months were 48.6% and 34.5%": a new timepoint, a new pair
-                pair_done = pair_done or (len(g.values) >= 2 and bool(NEW_TIMEPOINT_RE.search(link)))
+                pair_done = pair_done or (len(g.values) >= 2 and any(prev.end <= t.start < v.start for t in timepoints))
                 if has_trial or starts_pair or pair_done or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
                     g = None
             if g is None:

@@ -20,8 +20,8 @@ REACHED_VERBS = "reached|achieved|attained|obtained|experienced"  # "reached by 
 REACHED_BY_RE = re.compile(rf"\b(?:{REACHED_VERBS}|seen|observed|reported)\s+by\s*$", re.I)
 ELIDED_REACHED_RE = re.compile(rf"\b(?:{REACHED_VERBS})\s+by\b", re.I)
 BY_END_RE = re.compile(r"\bby\s*$")
+MILLIONS_RE = re.compile(r"\s+(?:thousand|million|billion|bn)\b", re.I)  # "660 million people": a population
 # the end of a range or pair just before a count: "aged 18 to 65 were assigned", "20 to 25 on placebo"
-MILLIONS_RE = re.compile(r"\s+(?:thousand|million|billion|bn)\b", re.I)
 RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\s*$")
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."

@@ -3,8 +3,8 @@
     tokenizer        spacy.blank("en") + three infix rules and a suffix: a citation number glued
                      to a word ("transplantation.1", "CAPOX[2]", "IKEMA,13", "chemotherapy)[7]") is
                      split off so it never reads as a value or part of a name, and so is a dash
-                     between words; "≥" before a
-                     word ("≥VGPR") is a prefix; it keeps each text for the components (doc_text)
+                     between words; "≥" before a word ("≥VGPR") is a prefix; it keeps each text
+                     for the components (doc_text)
     sentences        sentence boundaries on punctuation (the rule of spaCy's sentencizer), and a
                      paragraph break always ends a sentence
     exact_ruler      case-sensitive lexicon phrases: known trials and regimens (TRIAL, REGIMEN)

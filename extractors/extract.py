@@ -68,6 +68,9 @@ ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|t
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 ROUTE_GAP_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?")  # "intravenous (n = 74) bortezomib": one arm
 BOTH_RE = re.compile(r"\bboth\b", re.I)
+COMBINATION_OF_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:of|with|of\s+the\s+drugs?)\s+", re.I)  # "the combination of nivolumab and ipilimumab"
+COMBINED_RE = re.compile(r" and | \+ ")  # how arm_phrases joins the treatments of one arm
+COMBINATION_AFTER_RE = re.compile(r"[\s-]*(?:\([^()]*\)\s*)?$")  # "the nivolumab-ipilimumab combination"
 BOTH_GROUPS_RE = re.compile(r"\s+(?:(?:of\s+)?(?:the\s+)?(?:patients|people)\s+)?in\s+both\s+(?:treatment\s+)?(?:groups|arms)\b", re.I)
 TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*(?:(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+)?|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
 # a name in capitals (five or more) listed right after or before a trial's name
@@ -152,6 +155,7 @@ class ReaderState:
     asked: bool = False  # the last sentence was a question ("Response rate?"): its answer needs no "it was"
     columns: list[Column] = field(default_factory=list)  # the header of the table being read, one per cell
     trial_arms: dict[str, list[str]] = field(default_factory=dict)  # the arms a table row gave each trial
+    combinations: dict[str | None, str] = field(default_factory=dict)  # per trial, the arm "the combination" means
     unit_hint: str | None = None  # a table column's unit ("Median PFS (months)") for its bare numbers
 
 
@@ -207,6 +211,7 @@ class Extractor:
             rf"(?:\s+(?:group|arm|cohort))?(?!\s*(?:of\s+follow|later|after|from|since))\b", re.I)
         routes = lx.grammar["routes"]
         self.route_of = {w.lower(): route for route, words in routes.items() for w in words}
+        self.route_names = set(routes)
         route = alternation(self.route_of)
         self.route_re = re.compile(rf"\b(?:{route})\b", re.I)
         self.routes_compared_re = re.compile(
@@ -533,6 +538,10 @@ class Extractor:
         def trial_at(pos: int) -> str | None:
             return self._trial_before(s_start + pos, named, state)
 
+        for m in [m for m in ms if m.label in ARM_LABELS and m.canon == "combination"]:
+            if combo := self._combination_spelled_out(text, m, ms, s_start, s_end):
+                state.combinations[trial_at(m.start - s_start)] = combo
+                trace.add("arm:the-combination", lambda: f"{m.text} = {combo}")
         effects = N.effects(s) if has_numbers else []
         endpoint_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label == "ENDPOINT"]
         follow_ups = N.follow_ups(s, endpoint_spans) if has_numbers else []
@@ -645,6 +654,39 @@ class Extractor:
             if m.canon not in state.seen_trials:
                 state.seen_trials.append(m.canon)
         return records
+
+    def _combination_spelled_out(self, text: str, m: Mention, ms: list[Mention], lo: int, hi: int) -> str | None:
+        """The arm "the combination" (mention m) names where the sentence spells it out: "the combination
+        of nivolumab (Opdivo) and ipilimumab (Yervoy)", "the nivolumab-ipilimumab combination"."""
+        of = COMBINATION_OF_RE.match(text, m.end, hi)
+        after = self.arm_phrases(text, ms, of.end(), hi) if of else []
+        if after and after[0][1] == of.end() and self.is_combination(after[0][0]):
+            return after[0][0]
+        before = self.arm_phrases(text, ms, lo, m.start)
+        if before and self.is_combination(before[-1][0]) and COMBINATION_AFTER_RE.match(text[before[-1][2] : m.start]):
+            return before[-1][0]
+        return None
+
+    def is_combination(self, arm: str) -> bool:
+        """An arm of several treatments as arm_phrases names it ("nivolumab and ipilimumab", "ADT + AA"),
+        none of them a control ("placebo and azacitidine" is the control arm)."""
+        parts = COMBINED_RE.split(arm)
+        return len(parts) >= 2 and not arm.startswith("not receiving") and not any(p in self.lexicon.controls for p in parts)
+
+    def _full_arm_name(self, name: str, trial: str | None, state: ReaderState) -> tuple[str, str] | None:
+        """(name, rule) for an arm the sentence names by a word that stands for a fuller name:
+        "the combination" -> the combination the article spelled out for this trial, else the only arm
+        of several drugs in the randomisation; "the subcutaneous arm" -> the drug the randomisation
+        gives that way ("assigned to subcutaneous or intravenous bortezomib")."""
+        randomised = list(dict.fromkeys(state.randomisation + state.randomised_arms))
+        if name == "combination":
+            multi = [a for a in randomised if self.is_combination(a)]
+            combo = state.combinations.get(trial) or (multi[0] if len(multi) == 1 else None)
+            return (combo, "arm:the-combination") if combo else None
+        if name in self.route_names:
+            drugs = {rest for a in randomised for first, _, rest in [a.partition(" ")] if first in self.route_names and rest}
+            return (f"{name} {drugs.pop()}", "arm:route-drug") if len(drugs) == 1 else None
+        return None
 
     def _randomised_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once."""
@@ -930,6 +972,10 @@ class Extractor:
         trial, trial_rule = self._trial_for(vals, text, s_start, named, state)
         if trial:
             rules.append(trial_rule)
+        for i, (name, _) in enumerate(arms):
+            if name and (full := self._full_arm_name(name, trial, state)):
+                arms[i] = full
+                rules.append(full[1])
 
         measure = {"months": "median", "years": "median", "weeks": "median", "%": "rate", "count": "count"}[unit]
         timepoint = None

@@ -143,8 +143,8 @@ def test_both_groups_anaphora_and_concessive_clauses():
         "versus 16.3% of patients were alive at 5 years, even though 66% of chemotherapy patients crossed over."
     )
     assert [(r.endpoint, arms(r)) for r in res] == [
-        ("PFS", [("combination", 14.0, "months"), ("nivolumab", 14.0, "months")]),
-        ("PFS", [("combination", 11.2, "months"), ("nivolumab", 5.3, "months")]),
+        ("PFS", [("nivolumab and ipilimumab", 14.0, "months"), ("nivolumab", 14.0, "months")]),
+        ("PFS", [("nivolumab and ipilimumab", 11.2, "months"), ("nivolumab", 5.3, "months")]),
         ("OS", [("pembrolizumab", 26.3, "months"), ("chemotherapy", 13.4, "months")]),
         ("OS", [("pembrolizumab", 31.9, "%"), ("chemotherapy", 16.3, "%")]),
     ]
@@ -327,16 +327,39 @@ def test_routes_compared_by_a_trial_are_its_arms():
             "subcutaneously compared with 53% of those given it intravenously. Infusion reactions occurred in 13% with "
             "subcutaneous daratumumab and 34% with daratumumab intravenous.")
     got = [(r.endpoint, arms(r)) for r in records(text)]
+    # a route alone names the drug the randomisation gives that way
     assert got == [
-        ("ORR", [("subcutaneous", 42, "%"), ("intravenous bortezomib", 42, "%")]),  # as randomised
-        ("TTP", [("subcutaneous", 10.4, "months"), ("intravenous", 9.4, "months")]),
-        ("OS", [("subcutaneous", 72.6, "%"), ("intravenous", 76.7, "%")]),
-        ("AE", [("subcutaneous", 38, "%"), ("intravenous", 53, "%")]),
+        ("ORR", [("subcutaneous bortezomib", 42, "%"), ("intravenous bortezomib", 42, "%")]),
+        ("TTP", [("subcutaneous bortezomib", 10.4, "months"), ("intravenous bortezomib", 9.4, "months")]),
+        ("OS", [("subcutaneous bortezomib", 72.6, "%"), ("intravenous bortezomib", 76.7, "%")]),
+        ("AE", [("subcutaneous bortezomib", 38, "%"), ("intravenous bortezomib", 53, "%")]),
         ("AE", [("subcutaneous daratumumab", 13, "%"), ("daratumumab intravenous", 34, "%")]),
     ]
+    assert "arm:route-drug" in records(text)[1].rules
     # a route named in an article that compares no routes is not an arm
     text = "Patients were randomly assigned to daratumumab or placebo, given intravenously. ORR was 60% vs 40%."
     assert arms(records(text)[0]) == [("daratumumab", 60, "%"), ("placebo", 40, "%")]
+
+
+def test_the_combination_is_named_by_its_drugs():
+    # spelled out in the article ...
+    text = ("CheckMate 067 compared the combination of nivolumab (Opdivo) and ipilimumab (Yervoy) with either drug "
+            "alone in 945 patients. Median PFS was 11.5 months with the combination and 6.9 months with nivolumab.")
+    rec = records(text)[0]
+    assert arms(rec) == [("nivolumab and ipilimumab", 11.5, "months"), ("nivolumab", 6.9, "months")]
+    assert "arm:the-combination" in rec.rules
+    text = ("Patients got the amivantamab-lazertinib combination or osimertinib. ORR was 86% with the combination "
+            "and 85% with osimertinib.")
+    assert arms(records(text)[0]) == [("amivantamab and lazertinib", 86, "%"), ("osimertinib", 85, "%")]
+    # ... or the only arm of several drugs in the randomisation
+    text = ("In VIALE-A, 431 patients were randomly assigned to venetoclax plus azacitidine or placebo plus "
+            "azacitidine. People given the combination lived a median of 14.7 months, compared with 9.6 months for "
+            "those given azacitidine alone.")
+    assert arms(records(text)[0]) == [("venetoclax and azacitidine", 14.7, "months"), ("azacitidine", 9.6, "months")]
+    # two combinations randomised and none spelled out: the word stays
+    text = ("Patients were randomly assigned to venetoclax plus azacitidine or ivosidenib plus azacitidine. ORR was "
+            "66% with the combination and 40% with azacitidine.")
+    assert arms(records(text)[0])[0] == ("combination", 66, "%")
 
 
 def test_durations_compared_by_a_trial_are_its_arms():

@@ -58,6 +58,8 @@ DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
+IMPLIED_RESPECTIVELY_RE = re.compile(
+    r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?(?P<arms>[^.;()]{1,80}?)\s+(?:groups|arms|cohorts)\b", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
 PAIR_JOIN_RE = re.compile(r"^(?:[^.]|\.(?=\d))*?(?:\band\b|;)")
 VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
@@ -1031,6 +1033,13 @@ class Extractor:
                     if len(arms) == k:
                         rules.append("arm:respectively")
                         return [(a, "arm:respectively") for a in arms]
+        # "8.8% and 21.3% of patients in the D-VRd and VRd arms": "respectively" left unsaid
+        listed = IMPLIED_RESPECTIVELY_RE.match(s, vals[-1].end) if k >= 2 and not resp else None
+        if listed and all(BARE_LINK_RE.match(s[a.end : b.start]) for a, b in zip(vals, vals[1:])):
+            lst = self.arm_phrases(text, ms, s_start + listed.start("arms"), s_start + listed.end("arms"), join=False)
+            if len(lst) == k and all(BARE_LINK_RE.match(text[a[2] : b[1]]) for a, b in zip(lst, lst[1:])):
+                rules.append("arm:respectively-implied")
+                return [(a[0], "arm:respectively-implied") for a in lst]
         # "improved PFS from 13 months to 30 months": the later value is the subject's
         from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
             re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))

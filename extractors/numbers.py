@@ -32,6 +32,7 @@ NUMBER_LIST_RE = re.compile(r"(?<![\w.,%$-])\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*,?\s+
 PER_ARM_RE = re.compile(r"\s+(?:patients\s+)?(?:per|in each)\s+(?:arm|group)\b", re.I)
 RANGE_RE = re.compile(r"(?<![\w.,])\d+(?:\.\d+)?\s+to\s+\d+(?:\.\d+)?\s*(?:months?|years?|weeks?|%|percent)")
 FROM_BEFORE_RE = re.compile(r"\bfrom\b[^.;]*$", re.I)
+DENOMINATOR_RE = re.compile(r"(?<=\d)\s+(?:of|out\s+of)\s+(?:the\s+)?(?P<total>\d[\d,]*)(?!\s*(?:%|percent|months?|years?))")  # "49 of 355 patients"
 OPTION_RE = re.compile(rf"(?:^|(?<=\s))\(?[a-eA-E]\)\s*{NUM}\s*(?:months?|years?|%|percent)?")
 PAREN_RE = re.compile(r"\([^()]{3,80}\)")
 NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+")  # "387 panobinostat"
@@ -150,7 +151,7 @@ class NumberGrammar:
         # "216 people had venetoclax ...", "238 people took oral azacitidine and 234 took a placebo",
         # "393 on STRIDE", "525 men also took apalutamide": a count right before an arm's name (sample_sizes checks the arm is there)
         self.arm_sample_re = re.compile(
-            rf"(?<![\w.,/%$-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?(?:\s+(?:also|all|instead))?\s+(?:{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
+            rf"(?<![\w.,/%$:-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?(?:\s+(?:also|all|instead))?\s+(?P<cue>{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
         # "Randomised: 768 (387 panobinostat, 381 placebo)": a labelled size, then its arms' in a parenthesis
         self.label_sample_re = re.compile(rf"\b(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
         self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got|a|an)\b)", re.I)
@@ -175,7 +176,8 @@ class NumberGrammar:
         self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")
         self.timepoint_adj_re = re.compile(rf"\b(?P<num>{self.num})[- ](?P<unit>year|month)(?!s)\b", re.I)
         # "Two years after joining the trial, 88.2% ...": a duration after which a rate is read
-        self.timepoint_after_re = re.compile(rf"\b(?P<num>{self.num})\s+(?P<unit>years?|months?)\s+(?:after|from|since|following)\b", re.I)
+        # "3 years after randomisation" (not "to 19.3 months from 12.1 months": a value and the one before it)
+        self.timepoint_after_re = re.compile(rf"\b(?P<num>{self.num})\s+(?P<unit>years?|months?)\s+(?:after|from|since|following)\b(?!\s+(?:a\s+)?(?:median\s+of\s+)?\d)", re.I)
         # "76.2 months (over six years)", "57.2 months, or nearly five years": the same value restated
         self.restated_re = re.compile(rf"\d\s*(?:{unit_alt})\s*(?:\(|,?\s+or\s+)\s*(?:(?:{bound_alt})\s*)?$", re.I)
         self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?P<num>{self.num})\s+(?P<unit>years?|months?)\b(?!\s+(?:of\s+)?median)", re.I)
@@ -220,6 +222,8 @@ class NumberGrammar:
         spans += [m.span() for m in self.grade_list_re.finditer(s)]
         # "was generally 12 to 18 months": a range (not "from 13 to 30 months", a change)
         spans += [m.span() for m in RANGE_RE.finditer(s) if not FROM_BEFORE_RE.search(s, max(0, m.start() - 40), m.start())]
+        # "in 49 of 355 patients (13.8%)": the total the count is out of
+        spans += [m.span("total") for m in DENOMINATOR_RE.finditer(s)]
         # "a) 16.1 months b) 17.2 months c) 23.0 months": the options of a quiz question
         options = list(OPTION_RE.finditer(s))
         if len(options) >= 2:
@@ -293,6 +297,8 @@ class NumberGrammar:
         arm_starts, arm_ends = set(arm_starts), set(arm_ends)
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
+            if m["cue"].lower() == "to" and (m["noun"] or not lead(s, m.start()).rstrip().endswith(("(", ","))):
+                continue  # "(355 to the D-VRd group, ...": not "709 patients to D-VRd or VRd" (the whole trial)
             if m.end() in arm_starts and is_count(n) and not RANGE_END_RE.search(lead(s, m.start())):
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
@@ -419,7 +425,7 @@ class NumberGrammar:
             before = lead(s, m.start())
             if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()):
                 continue
-            if unit and self.restated_re.search(before):
+            if unit in ("months", "years", "weeks") and self.restated_re.search(before):
                 continue  # "76.2 months (over six years)": the value before, in other units
             if unit == "%" and self.effect_after_re.search(after):
                 continue

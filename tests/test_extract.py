@@ -64,6 +64,10 @@ def test_from_to_later_value_is_the_intervention_and_subgroup_kept():
         ("OS", [(None, 21, "months"), ("bortezomib", 54, "months")]),
     ]
     assert res[0].subgroup and "creatinine" in res[0].subgroup
+    # "to X from Y": the first value is the subject's ("from 12.1 months" is no timepoint)
+    res = records("Daratumumab improved median overall survival to 19.3 months from 12.1 months with chemotherapy "
+                  "alone, and the 3-year survival rate measured 3 years from randomisation was 40% vs 20%.")
+    assert arms(res[0]) == [("daratumumab", 19.3, "months"), ("chemotherapy", 12.1, "months")]
 
 
 def test_respectively_three_arms_and_counts():
@@ -360,6 +364,21 @@ def test_the_combination_is_named_by_its_drugs():
     text = ("Patients were randomly assigned to venetoclax plus azacitidine or ivosidenib plus azacitidine. ORR was "
             "66% with the combination and 40% with azacitidine.")
     assert arms(records(text)[0])[0] == ("combination", 66, "%")
+
+
+def test_an_abstract_s_counts_out_of_totals_and_lists_without_respectively():
+    text = ("A total of 709 patients underwent randomization (355 to the D-VRd group and 354 to the VRd group). "
+            "Treatment was stopped because of adverse events in 8.8% and 21.3% of patients in the D-VRd and VRd arms. "
+            "Progression or death occurred in 49 of 355 patients (13.8%) in the D-VRd group and in 94 of 354 "
+            "patients (26.6%) in the VRd group.")
+    assert [(r.n, r.arm) for r in records(text, "sample_size")] == [(709, None), (355, "D-VRd"), (354, "VRd")]
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("AE", [("D-VRd", 8.8, "%"), ("VRd", 21.3, "%")]),
+        ("PROGRESSION", [("D-VRd", 13.8, "%"), ("VRd", 26.6, "%")]),  # not the totals, 355 and 354
+    ]
+    # the whole trial assigned to its arms is no arm's size
+    text = "Researchers randomly assigned 737 patients to D-Rd or Rd."
+    assert [(r.n, r.arm) for r in records(text, "sample_size")] == [(737, None)]
 
 
 def test_durations_compared_by_a_trial_are_its_arms():

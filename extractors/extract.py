@@ -57,11 +57,15 @@ SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
+LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
+LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 IMPLIED_RESPECTIVELY_RE = re.compile(
     r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?(?P<arms>[^.;()]{1,80}?)\s+(?:groups|arms|cohorts)\b", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
 PAIR_JOIN_RE = re.compile(r"^(?:[^.]|\.(?=\d))*?(?:\band\b|;)")
+CLAUSE_AFTER_VALUE_RE = re.compile(r"[,;(]|\band\b")  # "72% had grade 3 or higher adverse events, and ... infections"
+VS_NEXT_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s*(?:vs\.?|versus)\s", re.I)
 VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
 PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
@@ -158,6 +162,7 @@ class ReaderState:
     columns: list[Column] = field(default_factory=list)  # the header of the table being read, one per cell
     trial_arms: dict[str, list[str]] = field(default_factory=dict)  # the arms a table row gave each trial
     combinations: dict[str | None, str] = field(default_factory=dict)  # per trial, the arm "the combination" means
+    arms_of: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # per trial left, its (randomised_arms, randomisation)
     unit_hint: str | None = None  # a table column's unit ("Median PFS (months)") for its bare numbers
 
 
@@ -420,7 +425,13 @@ class Extractor:
         """A name the article uses for a trial ("a study called PRIMA", "LATITUDE: a phase III trial")
         is that trial wherever else it appears ("LATITUDE evaluated ..."): rule trial:same-name.
         Returns the mentions with those added (and regimen-shaped uses of the name turned into trials)."""
-        names = {m.text: m.canon for m in mentions if m.label == "TRIAL" and m.rule.startswith("trial:") and m.text == m.canon}
+        # "S1211 enrolled 103 patients" after "SWOG S1211": a group's trial code without the group
+        by_code = {c.rsplit(" ", 1)[1]: c for c in {m.canon for m in mentions if m.label == "TRIAL" and m.canon and " " in m.canon}}
+        for m in mentions:
+            if m.label == "TRIAL" and m.canon in by_code and any(ch.isdigit() for ch in m.canon):
+                m.canon, m.rule = by_code[m.canon], "trial:code-of-named-trial"
+        names = {m.text: m.canon for m in mentions if m.label == "TRIAL" and m.rule.startswith("trial:")
+                 and (m.text == m.canon or m.rule == "trial:code-of-named-trial")}
         if not names:
             return mentions
         out = []
@@ -519,6 +530,9 @@ class Extractor:
                 # no trial of that group named before: a group, not a trial (the mention names nothing)
                 m.canon, m.rule = hit, "trial:group-reference"
         named = [m for m in trials if m.canon]
+        current = [m for m in named if not CONTRAST_BEFORE_RE.search(text, max(0, m.start - 15), m.start)]
+        if current:
+            self._arms_follow_trial(state, current[-1].canon, trace)
         low = s.lower()
         if not named and self.pooled_re.search(s):
             state.trial = None  # the arms stay: pooled trials compare the same ones
@@ -649,13 +663,21 @@ class Extractor:
             trace.add("arm:table-header", lambda: " / ".join(columns))
         # "In the BEATcc trial, ... unlike KEYNOTE-826, all patients received bevacizumab": a trial named
         # for contrast is not the one the sentence goes on about
-        current = [m for m in named if not CONTRAST_BEFORE_RE.search(text, max(0, m.start - 15), m.start)]
         if current:
             state.trial = current[-1].canon
         for m in named:
             if m.canon not in state.seen_trials:
                 state.seen_trials.append(m.canon)
         return records
+
+    @staticmethod
+    def _arms_follow_trial(state: ReaderState, trial: str, trace: Trace) -> None:
+        """Going from one trial to another: the arms randomised so far were the last trial's, and the new
+        trial's are the ones remembered for it (none yet for a trial met for the first time)."""
+        if state.trial and trial != state.trial:
+            state.arms_of[state.trial] = (state.randomised_arms, state.randomisation)
+            state.randomised_arms, state.randomisation = state.arms_of.get(trial, ([], []))
+            trace.add("arm:trial-changed", lambda: f"{state.trial} -> {trial}: " + " / ".join(state.randomised_arms))
 
     def _combination_spelled_out(self, text: str, m: Mention, ms: list[Mention], lo: int, hi: int) -> str | None:
         """The arm "the combination" (mention m) names where the sentence spells it out: "the combination
@@ -889,13 +911,21 @@ class Extractor:
                 prev = g.values[-1]
                 link = s[prev.end : v.start]
                 has_trial = any(prev.end <= a < v.start for a, b in trial_spans)
-                starts_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(PAIR_JOIN_RE.match(link))
+                starts_pair = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and (
+                    bool(PAIR_JOIN_RE.match(link))
+                    # "16.6 vs 5.4 months in BRCA-mutated patients, 13.6 vs 5.4 months in the HRD population"
+                    or "," in link and bool(VS_NEXT_RE.match(s, v.end)))
                 other_ep = any(e.canon != ep.canon and prev.end <= e.start - s_start < v.start for e in endpoints)
                 # "98.0% and 77.7% ..., and grade >=3 adverse events in 47.4% and 25.2%": the endpoint
                 # named again after a pair opens the next comparison
                 other_ep = other_ep or (len(g.values) >= 2 and ep is not g.endpoint and ep.start - s_start >= prev.end)
                 # "CRS occurred in 76.1 percent; CRS was grade 3 or 4 in 1.1 percent": named again in a new clause
                 other_ep = other_ep or (ep is not g.endpoint and ep.start - s_start >= prev.end and ";" in link)
+                # "72% had grade 3 or higher adverse events, ... grade 3 or higher infections (8% vs 16%)": a
+                # differently worded endpoint of the same code between two values is another comparison
+                other_ep = other_ep or (ep is not g.endpoint and prev.end <= ep.start - s_start < v.start
+                                        and ep.text.lower() != g.endpoint.text.lower()
+                                        and bool(CLAUSE_AFTER_VALUE_RE.search(s, prev.end, ep.start - s_start)))
                 pair_done = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(CLAUSE_BREAK_RE.search(link))
                 # "at 12 months were 65.0% and 44.9%, at 18 months were 48.6% and 34.5%": a new timepoint, a new pair
                 pair_done = pair_done or (len(g.values) >= 2 and any(prev.end <= t.start < v.start for t in timepoints))
@@ -1063,6 +1093,11 @@ class Extractor:
             if after_bare:
                 out.append((after_bare[i], "arm:after-values"))
                 continue
+            # "(RVd 8%, RVd-Elo 16%)": each value labelled by the arm right before it
+            label = self.arm_phrases(text, ms, s_start + max(0, v.start - 60), s_start + v.start)
+            if k >= 2 and label and LABEL_GAP_RE.fullmatch(text, label[-1][2], s_start + v.start) and LABEL_END_RE.match(s, v.end):
+                out.append((label[-1][0], "arm:label-value"))
+                continue
             if window_after:
                 name = window_after[0][0]
                 # "56.1% with cilta-cel, compared with 21.8% of those receiving PVd or DPd": after the other
@@ -1215,6 +1250,7 @@ class Extractor:
             ms = mentions[nxt:end]
             trace = Trace(a, b, doc.text[a:b], enabled=explain)
             if main_trial and a in headings and not any(m.label == "TRIAL" for m in ms):
+                self._arms_follow_trial(state, main_trial, trace)
                 state.trial = main_trial
                 trace.add("trial:heading-returns-to-title", main_trial)
             row = CELL_SEP_RE.search(doc.text, a, b) is not None

@@ -142,6 +142,17 @@ def _read_toml(name: str) -> dict:
         raise PatternFileError(f"{path}: {e}") from None
 
 
+NUMBERED_NAME_RE = re.compile(r"^(?P<word>[A-Za-z]{3,})(?P<sep>[- ]?)(?P<num>\d+)$")
+
+
+def spellings(name: str) -> list[str]:
+    """The other ways articles write a numbered trial name: SOLO-2 -> SOLO2, SOLO 2; ARIEL3 -> ARIEL-3."""
+    m = NUMBERED_NAME_RE.match(name)
+    if not m:
+        return []
+    return [f"{m['word']}{sep}{m['num']}" for sep in ("-", "", " ") if sep != m["sep"]]
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     drugs = _read_toml("drugs.toml")["drugs"]
@@ -171,8 +182,8 @@ def load_lexicon() -> Lexicon:
         regimens=regimens,
         controls=arms.get("controls", {}),
         generic_arms=arms.get("generic", {}),
-        trials=[Trial(t["name"], t.get("aliases", []), t.get("group")) for t in trials_raw]
-        + [Trial(name, [], None) for name in trials_file.get("known", []) if name not in entered],
+        trials=[Trial(t["name"], t.get("aliases", []) + spellings(t["name"]), t.get("group")) for t in trials_raw]
+        + [Trial(name, spellings(name), None) for name in trials_file.get("known", []) if name not in entered],
         cooperative_groups={g.upper() for g in groups},
         endpoints={code: v["phrases"] for code, v in endpoints_raw.items()},
         endpoint_units={code: v["unit"] for code, v in endpoints_raw.items() if "unit" in v},

@@ -381,6 +381,32 @@ def test_an_abstract_s_counts_out_of_totals_and_lists_without_respectively():
     assert [(r.n, r.arm) for r in records(text, "sample_size")] == [(737, None)]
 
 
+def test_an_evidence_summary_of_several_trials_keeps_each_trial_s_arms():
+    text = ("SOLO2/ENGOT-Ov21 (olaparib)\n\n295 patients randomised (olaparib n = 196; placebo n = 99).\n\n"
+            "Median PFS: 19.1 months with olaparib vs 5.5 months with placebo.\n\n"
+            "ARIEL3 (rucaparib)\n\n564 patients randomised (rucaparib n = 375; placebo n = 189).\n\n"
+            "Median PFS: 16.6 vs 5.4 months in BRCA-mutated patients, 13.6 vs 5.4 months in the HRD population.\n\n"
+            "KEYNOTE-999 (pembrolizumab)\n\nMedian OS: 20.1 vs 15.2 months.\n\n"
+            "Back to SOLO2: final OS 51.7 months vs 38.8 months.")
+    got = [(r.trial, r.endpoint, arms(r)) for r in records(text)]
+    assert got == [
+        ("SOLO-2", "PFS", [("olaparib", 19.1, "months"), ("placebo", 5.5, "months")]),  # SOLO2 is SOLO-2
+        ("ARIEL3", "PFS", [("rucaparib", 16.6, "months"), ("placebo", 5.4, "months")]),  # a pair after a comma
+        ("ARIEL3", "PFS", [("rucaparib", 13.6, "months"), ("placebo", 5.4, "months")]),
+        ("KEYNOTE-999", "OS", [(None, 20.1, "months"), (None, 15.2, "months")]),  # not ARIEL3's arms
+        ("SOLO-2", "OS", [("olaparib", 51.7, "months"), ("placebo", 38.8, "months")]),  # SOLO-2's again
+    ]
+
+
+def test_an_abstract_with_a_group_code_and_arm_labelled_values():
+    text = ("High-risk myeloma (SWOG S1211)\n\nS1211 enrolled 103 patients: RVd n = 54, RVd-Elo n = 49. "
+            "Seventy-two percent of patients had grade 3 or higher adverse events, and the profiles were similar "
+            "except for grade 3 or higher infections (RVd 8%, RVd-Elo 16%).")
+    recs = records(text, None)
+    assert {r.trial for r in recs} == {"SWOG S1211"}  # the code alone is the group's trial
+    assert [arms(r) for r in recs if r.kind == "result"] == [[("RVd", 8, "%"), ("RVd-Elo", 16, "%")]]
+
+
 def test_durations_compared_by_a_trial_are_its_arms():
     text = ("Patients were randomised to 3 or 6 months of FOLFOX or CAPOX[2]. After a median follow-up of 41.8 months, "
             "3-year disease-free survival was 74.6% with 3 months versus 75.5% with 6 months[2]. Neuropathy of grade 2 "

@@ -51,7 +51,9 @@ SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),"
 DIGIT_RE = re.compile(r"\d")
 TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
 CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?)\s+(?:the\s+)?$", re.I)
-PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$", re.I)
+PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$"
+                                # "Leaflet number: PIL-HAEM-0412", "Document ref. QA-12": a document's own code
+                                r"|\b(?:leaflet|document|doc|reference|ref|form|policy|version|item|product|code)\.?\s*(?:number|no\.?|code|ref\.?|id)?\s*[:#]\s*$", re.I)
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
@@ -302,8 +304,8 @@ class Extractor:
 
     @staticmethod
     def not_protocols(text: str, mentions: list[Mention]) -> list[Mention]:
-        """"protocols RRMM-04 to RRMM-11", "protocol RRMM-09": codes of a local protocol list are not
-        trials, nor is any other name with the same prefix ("(RRMM-06)")."""
+        """"protocols RRMM-04 to RRMM-11", "protocol RRMM-09", "Leaflet number: PIL-HAEM-0412": codes of a
+        local protocol list or a document are not trials, nor is any other name with the same prefix ("(RRMM-06)")."""
         def prefix(m: Mention) -> str | None:  # "RRMM" of "RRMM-04"; None for other mentions
             return re.split(r"[-\s]?\d", m.text)[0] if m.label == "TRIAL" and m.rule == "trial:name-number" else None
 

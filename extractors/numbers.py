@@ -248,6 +248,10 @@ class NumberGrammar:
                     gap = s[fm.end() : first.start() if first else m.start()]
                     if len(gap) > 70 or re.search(r"[.;]|\b(?:and|but|whereas)\b", gap):
                         continue
+                    # "With longer follow-up, half of the people ... had gone 53.6 months": the follow-up opens
+                    # the sentence, the clause after its comma has values of its own ("follow-up, 29.4 months" is one)
+                    if re.match(r"\s*,", gap) and len(gap) > 12 and not re.search(r"\bmedian(?: of)?\s*$", gap):
+                        continue
                     # an endpoint between introduces its own value, unless the follow-up is "for" it
                     # ("a median follow-up for progression-free survival of 60.2 and 55.1 months")
                     if any(fm.end() <= a < m.start() for a, _ in endpoints) and not re.match(r"\s+for\b", gap):

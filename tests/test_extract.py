@@ -407,6 +407,23 @@ def test_an_abstract_with_a_group_code_and_arm_labelled_values():
     assert [arms(r) for r in recs if r.kind == "result"] == [[("RVd", 8, "%"), ("RVd-Elo", 16, "%")]]
 
 
+def test_a_hospital_leaflet_in_plain_words():
+    text = ("Leaflet number: PIL-HAEM-0412 | Version 3\n\nIn MURANO, 389 people were put at random into two groups: "
+            "194 had VenR and 195 had BR. Two years after starting treatment, about 85% of people on VenR were alive "
+            "and their CLL had not got worse, compared with 36% of people on BR. A very sensitive blood test could not "
+            "find any CLL in 62% of people who had VenR, compared with 13% of people who had BR. With longer "
+            "follow-up, half of the people on VenR had gone 53.6 months before their CLL got worse, compared with "
+            "17.0 months for people on BR.")
+    recs = records(text, None)
+    assert {r.trial for r in recs if r.kind == "trial"} == {"MURANO"}  # the leaflet's own code is no trial
+    assert not [r for r in recs if r.kind == "follow_up"]  # "longer follow-up" gives no number
+    assert [(r.endpoint, arms(r)) for r in recs if r.kind == "result"] == [
+        ("PFS", [("VenR", 85, "%"), ("BR", 36, "%")]),
+        ("MRD", [("VenR", 62, "%"), ("BR", 13, "%")]),
+        ("PFS", [("VenR", 53.6, "months"), ("BR", 17.0, "months")]),
+    ]
+
+
 def test_durations_compared_by_a_trial_are_its_arms():
     text = ("Patients were randomised to 3 or 6 months of FOLFOX or CAPOX[2]. After a median follow-up of 41.8 months, "
             "3-year disease-free survival was 74.6% with 3 months versus 75.5% with 6 months[2]. Neuropathy of grade 2 "

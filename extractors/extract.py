@@ -673,6 +673,20 @@ class Extractor:
         return records
 
     @staticmethod
+    def _trial_named_later_in_paragraph(doc: CleanDocument, mentions: list[Mention], records: list[DraftRecord]) -> None:
+        """A structured abstract names its trial at its end ("... CheckMate 577 ClinicalTrials.gov number,
+        NCT02743494"): records before the document's first trial name, in the paragraph that names it,
+        are that trial's (rule trial:named-later-in-paragraph)."""
+        first = next((m for m in mentions if m.label == "TRIAL" and m.canon), None)
+        block = next((b for b in doc.blocks if first and b.start <= first.start < b.end), None)
+        if block is None:
+            return
+        for r in records:
+            if r.trial is None and block.start <= r.evidence.start < first.start:
+                r.trial = first.canon
+                r.rules.append("trial:named-later-in-paragraph")
+
+    @staticmethod
     def _arms_follow_trial(state: ReaderState, trial: str, trace: Trace) -> None:
         """Going from one trial to another: the arms randomised so far were the last trial's, and the new
         trial's are the ones remembered for it (none yet for a trial met for the first time)."""
@@ -1271,6 +1285,7 @@ class Extractor:
             records.extend(recs)
             if trace.matches:
                 traces.append(trace)
+        self._trial_named_later_in_paragraph(doc, mentions, records)
         for name, ev in trial_first.items():
             records.append(DraftRecord(source=doc.source, kind="trial", trial=name, evidence=ev, rules=[ev.rule or "trial"]))
         for r in records:

@@ -424,6 +424,17 @@ def test_a_hospital_leaflet_in_plain_words():
     ]
 
 
+def test_a_journal_abstract_names_its_trial_at_its_end():
+    text = ("Adjuvant Nivolumab in Resected Esophageal Cancer\n\n"
+            "Median disease-free survival was 22.4 months in the 532 patients assigned to nivolumab and 11.0 months in "
+            "the 262 patients assigned to placebo. (Funded by Bristol Myers Squibb; CheckMate 577 ClinicalTrials.gov "
+            "number, NCT02743494.)\n\nA Spanish trial, GEM2005MAS65, compared VMP with VTP in 260 patients.")
+    recs = records(text, None)
+    assert [(r.trial, r.endpoint) for r in recs if r.kind == "result"] == [("CheckMate 577", "DFS")]
+    assert "trial:named-later-in-paragraph" in next(r for r in recs if r.kind == "result").rules
+    assert {r.trial for r in recs if r.kind == "trial"} == {"CheckMate 577", "GEM2005MAS65"}  # a group code with a glued code
+
+
 def test_durations_compared_by_a_trial_are_its_arms():
     text = ("Patients were randomised to 3 or 6 months of FOLFOX or CAPOX[2]. After a median follow-up of 41.8 months, "
             "3-year disease-free survival was 74.6% with 3 months versus 75.5% with 6 months[2]. Neuropathy of grade 2 "
@@ -833,18 +844,31 @@ def test_explain_lists_rules_per_sentence():
     assert "endpoint:phrase" in rules and "result" in rules
 
 
-# Floors for the whole gold set (tests/gold): raise them as the rules improve, never lower them.
-FLOORS = {"results": 0.97, "trials": 0.99, "sample_sizes": 0.94, "follow_ups": 0.95}
+# Floors for the gold set (tests/gold), per part: raise them as the rules improve, never lower them.
+# A held-out part added later gets its own floor, at what it reaches when added, so that adding harder
+# articles never lowers the older parts' floors.
+FLOORS = {
+    (1, 70): {"results": 0.97, "trials": 0.99, "sample_sizes": 0.94, "follow_ups": 0.95},
+    (71, 82): {"results": 0.82, "trials": 0.95, "sample_sizes": 0.85, "follow_ups": 0.91},
+}
 
 
-def test_gold_set_scores_above_floor():
+def test_gold_set_scores_above_floor(tmp_path):
     paths = sorted((GOLD / "articles").glob("*.txt"))
     assert len(paths) >= 10
+    number = {p.stem: int(p.stem[1:3]) for p in paths}
+    assert all(any(lo <= n <= hi for lo, hi in FLOORS) for n in number.values()), "a gold article outside every floor's part"
     docs = [clean(p.read_bytes(), source=str(p), content_type="text/plain") for p in paths]
     recs = [r for rs in extract_many(docs) for r in rs]
-    scores = score(recs, GOLD)
-    got = {k: getattr(scores, k).f1 for k in FLOORS}
-    assert all(got[k] >= FLOORS[k] for k in FLOORS), got
+    for (lo, hi), floors in FLOORS.items():
+        part = tmp_path / f"g{lo}-{hi}"
+        part.mkdir()
+        for stem, n in number.items():
+            if lo <= n <= hi:
+                (part / f"{stem}.json").write_bytes((GOLD / f"{stem}.json").read_bytes())
+        scores = score(recs, part)
+        got = {k: getattr(scores, k).f1 for k in floors}
+        assert all(got[k] >= floors[k] for k in floors), (lo, hi, got)
 
 
 def test_extraction_is_safe_from_several_threads():

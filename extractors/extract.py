@@ -718,15 +718,15 @@ class Extractor:
         "the combination" -> the combination the article spelled out for this trial, else the only arm
         of several drugs in the randomisation; "the subcutaneous arm" -> the drug the randomisation
         gives that way ("assigned to subcutaneous or intravenous bortezomib")."""
+        if name != "combination" and name not in self.route_names:
+            return None
         randomised = list(dict.fromkeys(state.randomisation + state.randomised_arms))
         if name == "combination":
             multi = [a for a in randomised if self.is_combination(a)]
             combo = state.combinations.get(trial) or (multi[0] if len(multi) == 1 else None)
             return (combo, "arm:the-combination") if combo else None
-        if name in self.route_names:
-            drugs = {rest for a in randomised for first, _, rest in [a.partition(" ")] if first in self.route_names and rest}
-            return (f"{name} {drugs.pop()}", "arm:route-drug") if len(drugs) == 1 else None
-        return None
+        drugs = {rest for a in randomised for first, _, rest in [a.partition(" ")] if first in self.route_names and rest}
+        return (f"{name} {drugs.pop()}", "arm:route-drug") if len(drugs) == 1 else None
 
     def _randomised_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once."""
@@ -1110,8 +1110,8 @@ class Extractor:
                 out.append((after_bare[i], "arm:after-values"))
                 continue
             # "(RVd 8%, RVd-Elo 16%)": each value labelled by the arm right before it
-            label = self.arm_phrases(text, ms, s_start + max(0, v.start - 60), s_start + v.start)
-            if k >= 2 and label and LABEL_GAP_RE.fullmatch(text, label[-1][2], s_start + v.start) and LABEL_END_RE.match(s, v.end):
+            label = self.arm_phrases(text, ms, s_start + max(0, v.start - 60), s_start + v.start) if k >= 2 and LABEL_END_RE.match(s, v.end) else []
+            if label and LABEL_GAP_RE.fullmatch(text, label[-1][2], s_start + v.start):
                 out.append((label[-1][0], "arm:label-value"))
                 continue
             if window_after:

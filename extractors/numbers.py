@@ -35,7 +35,7 @@ FROM_BEFORE_RE = re.compile(r"\bfrom\b[^.;]*$", re.I)
 DENOMINATOR_RE = re.compile(r"(?<=\d)\s+(?:of|out\s+of)\s+(?:the\s+)?(?P<total>\d[\d,]*)(?!\s*(?:%|percent|months?|years?))")  # "49 of 355 patients"
 OPTION_RE = re.compile(rf"(?:^|(?<=\s))\(?[a-eA-E]\)\s*{NUM}\s*(?:months?|years?|%|percent)?")
 PAREN_RE = re.compile(r"\([^()]{3,80}\)")
-NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+")  # "387 panobinostat"
+NUMBER_BEFORE_ARM_RE = re.compile(r"(?<![\w.])(?P<num>\d[\d,]*)\s+(?:to\s+(?:the\s+)?)?")  # "387 panobinostat", "355 to the D-VRd group"
 
 
 def in_months(n: float, unit: str) -> float:
@@ -151,7 +151,7 @@ class NumberGrammar:
         # "216 people had venetoclax ...", "238 people took oral azacitidine and 234 took a placebo",
         # "393 on STRIDE", "525 men also took apalutamide": a count right before an arm's name (sample_sizes checks the arm is there)
         self.arm_sample_re = re.compile(
-            rf"(?<![\w.,/%$:-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?(?:\s+(?:also|all|instead))?\s+(?P<cue>{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
+            rf"(?<![\w.,/%$:-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?(?:\s+(?:also|all|instead))?\s+(?:{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
         # "Randomised: 768 (387 panobinostat, 381 placebo)": a labelled size, then its arms' in a parenthesis
         self.label_sample_re = re.compile(rf"\b(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
         self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got|a|an)\b)", re.I)
@@ -301,8 +301,6 @@ class NumberGrammar:
         arm_starts, arm_ends = set(arm_starts), set(arm_ends)
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
-            if m["cue"].lower() == "to" and (m["noun"] or not lead(s, m.start()).rstrip().endswith(("(", ","))):
-                continue  # "(355 to the D-VRd group, ...": not "709 patients to D-VRd or VRd" (the whole trial)
             if m.end() in arm_starts and is_count(n) and not RANGE_END_RE.search(lead(s, m.start())):
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
@@ -366,7 +364,7 @@ class NumberGrammar:
             if not any(f.start <= m.start() < f.end for f in out):
                 out.append(Found(m.start(), m.end("num"), "sample_size", n, "sample_size:cue-after"))
         # The arms' sizes, listed after the trial's and adding up to it: "in 307 patients (153 pembrolizumab,
-        # 154 chemotherapy)", "1,074 patients ... 2:2:1 to A, B or C, so 429, 429 and 216 patients"; or
+        # 154 chemotherapy)", "709 patients underwent randomization (355 to the D-VRd group and 354 to the VRd group)", "1,074 patients ... 2:2:1 to A, B or C, so 429, 429 and 216 patients"; or
         # said to be per arm: "149 and 147 per arm"
         totals = [f for f in out if f.rule != "sample_size:arm-after"]
 

@@ -68,6 +68,7 @@ def test_from_to_later_value_is_the_intervention_and_subgroup_kept():
     res = records("Daratumumab improved median overall survival to 19.3 months from 12.1 months with chemotherapy "
                   "alone, and the 3-year survival rate measured 3 years from randomisation was 40% vs 20%.")
     assert arms(res[0]) == [("daratumumab", 19.3, "months"), ("chemotherapy", 12.1, "months")]
+    assert (res[1].timepoint.value, res[1].timepoint.unit) == (3, "years")  # "3 years from randomisation" still is one
 
 
 def test_respectively_three_arms_and_counts():

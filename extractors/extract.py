@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 
 from extractors.clean_text import CELL_SEP_RE, cell_spans
 from extractors.lexicon import Lexicon, alternation, expand_alternatives, load_lexicon
-from extractors.numbers import RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
+from extractors.numbers import IN_GROUP_AFTER_RE, RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -42,6 +42,7 @@ WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|{DOSE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
+ELLIPTIC_LINK_RE = re.compile(r"[^.;]{0,60}\band\s+")  # "seven people in the X group and " before "five in the Y group"
 OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
@@ -84,6 +85,15 @@ TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*(?:(?:also\s+)?(?:known\s+as|called|na
 # a name in capitals (five or more) listed right after or before a trial's name
 _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)"
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
+# "ENGOT-OV16/NOVA": a trial's code, then the name it goes by after a slash
+SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
+# what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
+# "the NOVA trial of niraparib", "NOVA, a phase 3 trial of niraparib maintenance"
+TRIAL_TREATMENT_RE = re.compile(
+    r"\s*(?:\[[^\]]*\]\s*)?(?:\(|\s(?:trial|study)\s+(?:of|testing)\s+|,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:trial|study)\s+(?:of|testing)\s+)", re.I)
+TRIAL_TREATMENT_END_RE = re.compile(r"[);,.]")
+PLACEBO_CONTROLLED_RE = re.compile(r"\bplacebo[- ]controlled\b", re.I)
+REGISTRATION_RE = re.compile(r"ClinicalTrials\.gov|\bregistered\s+with\b|\bregistration\s+number\b", re.I)
 COORDINATED_BEFORE_RE = re.compile(rf"(?<![\w-]){_CAPITALS_NAME}{_LIST_JOIN}$")
 # a trial's name as a table's first cell: capitals or digits in it ("BOSTON", "KarMMa-3", "Myeloma XI")
 TABLE_NAME_RE = re.compile(r"(?=(?:\S*[A-Z0-9]){2})[A-Z][\w]*(?:[- /][\w]+){0,3}")
@@ -166,6 +176,7 @@ class ReaderState:
     combinations: dict[str | None, str] = field(default_factory=dict)  # per trial, the arm "the combination" means
     arms_of: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # per trial left, its (randomised_arms, randomisation)
     unit_hint: str | None = None  # a table column's unit ("Median PFS (months)") for its bare numbers
+    placebo_controlled: bool = False  # the article said its trials were placebo-controlled
 
 
 @dataclass
@@ -403,6 +414,26 @@ class Extractor:
                 taken.append((a, b))
         return out
 
+    def slash_names(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """A trial code found by its shape with a name after a slash ("ENGOT-OV16/NOVA"): the trial goes
+        by that name, and the code is an alias of it (rule trial:slash-name; trial_repeats then finds the
+        name's other uses)."""
+        out = list(mentions)
+        for m in mentions:
+            if m.label != "TRIAL" or m.rule not in ("trial:name-number", "trial:cooperative-group"):
+                continue
+            hit = SLASH_NAME_RE.match(text, m.end)
+            if not hit or hit["name"].upper() in self.not_trials:
+                continue
+            a, b = hit.span("name")
+            if any(x.start < b and a < x.end for x in mentions):
+                continue
+            name = hit["name"]
+            canon = self.alias_index.get(self._norm(name), name)
+            m.canon, m.rule = canon, "trial:slash-name"
+            out.append(Mention("TRIAL", a, b, name, canon, "trial:slash-name"))
+        return out
+
     def table_trials(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Under a table header whose first cell is "Trial" or "Study", the first cell of each row
         names a trial, known or not ("BOSTON | SVd vs Vd | 402 (195 vs 207) | ..."): rule
@@ -533,9 +564,14 @@ class Extractor:
                 m.canon, m.rule = hit, "trial:group-reference"
         named = [m for m in trials if m.canon]
         current = [m for m in named if not CONTRAST_BEFORE_RE.search(text, max(0, m.start - 15), m.start)]
+        low = s.lower()
+        if "placebo" in low and PLACEBO_CONTROLLED_RE.search(s):
+            state.placebo_controlled = True
         if current:
             self._arms_follow_trial(state, current[-1].canon, trace)
-        low = s.lower()
+            if not state.randomised_arms and (arms := self._trial_treatment_arms(text, current[-1], ms, s_end, state)):
+                state.randomised_arms = state.randomisation = arms
+                trace.add("arm:trial-treatment", lambda: " / ".join(arms))
         if not named and self.pooled_re.search(s):
             state.trial = None  # the arms stay: pooled trials compare the same ones
             trace.add("trial:pooled-reset", lambda: self.pooled_re.search(s).group(0))
@@ -676,13 +712,18 @@ class Extractor:
     def _trial_named_later_in_paragraph(doc: CleanDocument, mentions: list[Mention], records: list[DraftRecord]) -> None:
         """A structured abstract names its trial at its end ("... CheckMate 577 ClinicalTrials.gov number,
         NCT02743494"): records before the document's first trial name, in the paragraph that names it,
-        are that trial's (rule trial:named-later-in-paragraph)."""
+        are that trial's (rule trial:named-later-in-paragraph); when that paragraph is a registration line
+        ("ClinicalTrials.gov number"), so are the trial-less records before it from the document's start."""
         first = next((m for m in mentions if m.label == "TRIAL" and m.canon), None)
         block = next((b for b in doc.blocks if first and b.start <= first.start < b.end), None)
         if block is None:
             return
+        # "... CheckMate 577 ClinicalTrials.gov number, NCT02743494": a registration closes the whole abstract
+        line_start = doc.text.rfind("\n", 0, first.start) + 1
+        line_end = doc.text.find("\n", first.start)
+        start = 0 if REGISTRATION_RE.search(doc.text, line_start, line_end if line_end >= 0 else len(doc.text)) else block.start
         for r in records:
-            if r.trial is None and block.start <= r.evidence.start < first.start:
+            if r.trial is None and start <= r.evidence.start < first.start:
                 r.trial = first.canon
                 r.rules.append("trial:named-later-in-paragraph")
 
@@ -694,6 +735,19 @@ class Extractor:
             state.arms_of[state.trial] = (state.randomised_arms, state.randomisation)
             state.randomised_arms, state.randomisation = state.arms_of.get(trial, ([], []))
             trace.add("arm:trial-changed", lambda: f"{state.trial} -> {trial}: " + " / ".join(state.randomised_arms))
+
+    def _trial_treatment_arms(self, text: str, trial: Mention, ms: list[Mention], hi: int, state: ReaderState) -> list[str]:
+        """The arms of a trial introduced by its treatment rather than by a randomisation: "ENGOT-OV16/NOVA
+        (niraparib 300 mg once daily; ...)", "the NOVA trial of niraparib" in an article that calls its
+        trials placebo-controlled: niraparib vs placebo (rule arm:trial-treatment)."""
+        intro = TRIAL_TREATMENT_RE.match(text, trial.end, hi)
+        if not intro:
+            return []
+        end = TRIAL_TREATMENT_END_RE.search(text, intro.end(), hi)
+        phrases = [p[0] for p in self.arm_phrases(text, ms, intro.end(), end.start() if end else hi)]
+        if len(phrases) == 1 and phrases[0] not in self.lexicon.controls and state.placebo_controlled:
+            return [phrases[0], "placebo"]
+        return []
 
     def _combination_spelled_out(self, text: str, m: Mention, ms: list[Mention], lo: int, hi: int) -> str | None:
         """The arm "the combination" (mention m) names where the sentence spells it out: "the combination
@@ -718,9 +772,15 @@ class Extractor:
         "the combination" -> the combination the article spelled out for this trial, else the only arm
         of several drugs in the randomisation; "the subcutaneous arm" -> the drug the randomisation
         gives that way ("assigned to subcutaneous or intravenous bortezomib")."""
-        if name != "combination" and name not in self.route_names:
+        generic = name in self.lexicon.generic_arms and name != "combination"
+        if name != "combination" and name not in self.route_names and not generic:
             return None
         randomised = list(dict.fromkeys(state.randomisation + state.randomised_arms))
+        if generic:
+            # "the transplant group" after "randomised to a second transplant or cyclophosphamide"
+            longer = [a for a in randomised if a.endswith(" " + name) and len(a.split()) == 2
+                      and a not in self.lexicon.controls and not a.startswith(("no ", "not "))]
+            return (longer[0], "arm:short-for-randomised") if len(longer) == 1 and name not in randomised else None
         if name == "combination":
             multi = [a for a in randomised if self.is_combination(a)]
             combo = state.combinations.get(trial) or (multi[0] if len(multi) == 1 else None)
@@ -882,6 +942,9 @@ class Extractor:
                 nxt = next((x.unit for x in values[i + 1 :] if x.unit), None)
                 if nxt:
                     v.unit, v.rule = nxt, "value:unit-from-partner"
+            elif i and values[i - 1].unit and ELLIPTIC_LINK_RE.fullmatch(s, values[i - 1].end, v.start) and IN_GROUP_AFTER_RE.match(s, v.end):
+                # "seven people in the transplant group and five in the cyclophosphamide group"
+                v.unit, v.rule = values[i - 1].unit, "value:unit-from-partner"
             elif v.rule == "value:not-reached":
                 # "not reached with X versus 11.8 months with Y": compared in its partner's unit
                 partners = [x for x in values[i + 1 : i + 2] if x.unit and not SENTENCE_BREAK_RE.search(s, v.end, x.start)]
@@ -1130,6 +1193,13 @@ class Extractor:
                 out.append((window_before[-1][0], "arm:before-value"))
                 continue
             out.append((None, None))
+        unnamed = [i for i, (n, _) in enumerate(out) if n is None]
+        earlier = list(dict.fromkeys(n for n, _ in out if n))
+        if resp and unnamed and unnamed == list(range(k - len(unnamed), k)) and len(unnamed) == len(earlier) >= 2:
+            # "13% of the nivolumab group and 6% of the placebo group, and such events led to discontinuation
+            # in 9% and 3% of patients, respectively": the arms in the order just given
+            for i, a in zip(unnamed, earlier):
+                out[i] = (a, "arm:respectively-earlier")
         named = [n for n, _ in out if n]
         if k >= 2 and not from_to and len(context) >= k and len(named) < k and all(n in context for n in named):
             # "41 vs 23 months" after "randomized to lenalidomide or placebo"; "less frequent with
@@ -1230,7 +1300,7 @@ class Extractor:
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
         mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
-        mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, mentions)))
+        mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)

@@ -95,6 +95,11 @@ class Found:
     extra: dict | None = None
 
 
+# "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
+ELLIPTIC_BEFORE_RE = re.compile(r"\band\s+$", re.I)
+IN_GROUP_AFTER_RE = re.compile(r"\s+(?:in|on)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:group|arm|cohort)s?\b", re.I)
+
+
 class NumberGrammar:
     """Compiled regular expressions built from grammar.toml."""
 
@@ -441,8 +446,8 @@ class NumberGrammar:
                 continue
             if re.match(r"^\s*(?:/|-\d|–\d|:)", after) or re.search(r"\d[/:]$", before):
                 continue  # dates, times, ranges
-            if unit is None and m["num"][0].isalpha():
-                continue  # bare number words ("one of the...") are never values
+            if unit is None and m["num"][0].isalpha() and not (ELLIPTIC_BEFORE_RE.search(before) and IN_GROUP_AFTER_RE.match(after)):
+                continue  # bare number words ("one of the...") are values only in "and five in the X group"
             bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
             start = m.start() if m["bound"] else a
             rule = "value:number-unit" if unit else "value:bare-number"

@@ -593,7 +593,7 @@ def test_trial_aliases_and_names_by_what_trials_do():
     assert sorted(r.trial for r in recs if r.kind == "trial") == ["BMT CTN 0702", "DRAMMATIC", "EV-302", "KEYNOTE-966", "PRIMA"]
     res = [r for r in recs if r.kind == "result"]
     assert [(r.trial, arms(r)) for r in res] == [
-        ("BMT CTN 0702", [("transplant", 58.5, "%"), ("lenalidomide", 53.9, "%")]),
+        ("BMT CTN 0702", [("second ASCT", 58.5, "%"), ("lenalidomide", 53.9, "%")]),
         ("PRIMA", [("niraparib", 21.9, "months"), ("placebo", 10.4, "months")]),
     ]
 
@@ -836,6 +836,55 @@ def test_a_citation_glued_to_the_full_stop_ends_the_sentence():
         res = records(text)
         assert [arms(r) for r in res] == [[("lenalidomide", 46, "months"), ("placebo", 27, "months")]], marker
         assert not [a for r in res for a in r.arms if a.value in (5, 6)]
+
+def test_a_trial_introduced_by_its_treatment_in_a_placebo_controlled_summary():
+    text = (
+        "Two placebo-controlled phase 3 trials were identified.\n\n"
+        "GOG-3012/PRISM (velmaparib 200 mg once daily)[4]\n"
+        "- Median PFS: 14.2 vs 6.1 months (HR 0.41).\n\n"
+        "Later in the same programme, the PRISM investigators reported a median OS of 30.2 vs 28.0 months."
+    )
+    res = records(text)
+    assert [(r.trial, arms(r)) for r in res] == [
+        ("PRISM", [("velmaparib", 14.2, "months"), ("placebo", 6.1, "months")]),
+        ("PRISM", [("velmaparib", 30.2, "months"), ("placebo", 28.0, "months")]),
+    ]
+    assert {r.trial for r in records(text, "trial")} == {"PRISM"}
+    # without the word "placebo-controlled" the other arm is not guessed
+    assert [arms(r) for r in records(text.replace("placebo-controlled ", ""))] == [
+        [(None, 14.2, "months"), (None, 6.1, "months")], [(None, 30.2, "months"), (None, 28.0, "months")]]
+
+
+def test_a_second_transplant_is_its_own_arm_and_counts_in_words_after_and():
+    text = (
+        "At relapse, 180 patients were randomised to a second transplant or weekly cyclophosphamide. "
+        "Median OS was 67 months with a second transplant, compared with 52 months with cyclophosphamide. "
+        "Later, six people in the transplant group and four in the cyclophosphamide group developed a second cancer."
+    )
+    res = records(text)
+    assert [arms(r) for r in res] == [
+        [("second transplant", 67, "months"), ("cyclophosphamide", 52, "months")],
+        [("second transplant", 6, "count"), ("cyclophosphamide", 4, "count")],
+    ]
+
+
+def test_respectively_after_named_values_takes_their_arms_in_order():
+    res = records(
+        "Grade 3 or 4 adverse events occurred in 21% of the zanubrutinib group and 11% of the placebo group, "
+        "and such events led to discontinuation in 7% and 2% of patients, respectively."
+    )
+    assert [a[:2] for a in arms(res[0])] == [("zanubrutinib", 21), ("placebo", 11), ("zanubrutinib", 7), ("placebo", 2)]
+
+
+def test_a_registration_line_names_the_trial_of_the_whole_abstract():
+    text = (
+        "Background\nAdjuvant options are limited.\n\n"
+        "Results\nMedian disease-free survival was 20.1 months with tislelizumab and 12.3 months with placebo.\n\n"
+        "Conclusions\nAdjuvant tislelizumab prolonged disease-free survival. "
+        "(Funded by the sponsor; RATIONALE-315 ClinicalTrials.gov number, NCT03783442.)"
+    )
+    assert [r.trial for r in records(text)] == ["RATIONALE-315"]
+
 
 def test_explain_lists_rules_per_sentence():
     doc = clean("Median PFS was 39 months with lenalidomide vs 20 months with observation.", source="x.txt",

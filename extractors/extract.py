@@ -43,6 +43,12 @@ DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|d
 JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|{DOSE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 ELLIPTIC_LINK_RE = re.compile(r"[^.;]{0,60}\band\s+")  # "seven people in the X group and " before "five in the Y group"
+# "compared VMP with VTP", "VTP versus VMP": capitals compared with a known regimen are a regimen too
+_REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+"
+REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
+REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
+COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|against)\s+", re.I)  # "compared VMP with VTP"
+SIZE_PAREN_RE = re.compile(r"\s*\(\s*(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|people))?\s*\)", re.I)  # "(130)", "(n = 130)"
 OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
@@ -73,7 +79,7 @@ VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
 PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
-ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2})(?:[;,][^()]{0,30})?\)")
+ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2}(?:/[A-Z][A-Za-z0-9]{0,5}){0,3})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 ROUTE_GAP_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?")  # "intravenous (n = 74) bortezomib": one arm
 BOTH_RE = re.compile(r"\bboth\b", re.I)
@@ -211,6 +217,7 @@ class Extractor:
         # name patterns for drugs and endpoints: rule id -> canonical value (None: the text, lower-cased)
         self.pattern_canon = {p["id"]: p.get("canon") for p in lx.name_patterns if p["label"] in ("DRUG", "ENDPOINT")}
         # a regimen or drug name next to "study" ("the KRd study") is not a trial name either
+        self.regimens_in_capitals = {r.upper() for r in lx.regimens if len(r) >= 3}
         self.not_trials = lx.excluded_names | {r.upper() for r in lx.regimens}
         for names in lx.drugs.values():
             self.not_trials |= {n.upper() for n in names}
@@ -283,6 +290,7 @@ class Extractor:
     def mentions(self, sdoc: Doc, text: str) -> list[Mention]:
         """The pipeline's entities as mentions (text is sdoc's text: Span.text would join tokens)."""
         out = []
+        capitals = []
         for ent in sdoc.ents:
             start, end = ent.start_char, ent.end_char
             ent_text = text[start:end]
@@ -297,9 +305,13 @@ class Extractor:
                 out.append(Mention(label, start, end, ent_text, canon, rule))
             elif ent.label_ == "REGIMEN" and ent.ent_id_.startswith("arm:"):
                 # a regimen found by its shape ("D-Rd"); name_patterns already dropped common abbreviations
-                known = ent_text in self.lexicon.regimens
+                # a known regimen in capitals is as known ("VTD" for VTd), and stays as written
+                known = ent_text in self.lexicon.regimens or ent_text in self.regimens_in_capitals
                 if not known and ent_text.isalpha() and ent_text.isupper():
-                    continue  # capitals alone (HRD, PARP, a speaker's name) are a regimen only if defined: "(ABCP)"
+                    # capitals alone (HRD, PARP, a speaker's name) are a regimen only if defined: "(ABCP)",
+                    # or compared with a known regimen: "compared VMP with VTP"
+                    capitals.append((start, end, ent_text))
+                    continue
                 out.append(Mention("REGIMEN", start, end, ent_text, ent_text,
                                    "arm:regimen" if known else ent.ent_id_))
             elif ent.ent_id_ in self.pattern_canon:
@@ -311,7 +323,16 @@ class Extractor:
                 if ent.label_ == "DRUG" and ent.ent_id_ and ent_text.lower() not in self.lexicon.brand_names:
                     rule = "arm:drug-near-miss"
                 out.append(Mention(ent.label_, start, end, ent_text, ent.ent_id_ or ent_text, rule))
-        return out
+        known_ends = {m.end: m for m in out if m.rule == "arm:regimen"}
+        known_starts = {m.start: m for m in out if m.rule == "arm:regimen"}
+        compared = set()
+        for start, end, name in capitals:
+            before = REGIMENS_COMPARED_BEFORE_RE.search(text, max(0, start - 12), start)
+            after = REGIMENS_COMPARED_AFTER_RE.match(text, end)
+            if (before and before.start() in known_ends) or (after and after.end() in known_starts):
+                compared.add(name)
+        out += [Mention("REGIMEN", start, end, name, name, "arm:regimen-compared") for start, end, name in capitals if name in compared]
+        return sorted(out, key=lambda m: m.start) if compared else out
 
     @staticmethod
     def not_protocols(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -493,12 +514,14 @@ class Extractor:
         absorbed_until = -1  # end of the parenthesis that explains the last phrase
         for m in arms:
             if phrases and m.start < absorbed_until:
-                inside = text[m.start - 1 : m.end + 1]
-                if inside.startswith("(") and inside.endswith(")") and m.label == "REGIMEN":
+                # "(KR)", "(VBMCP/VBAD/B; 129)": the parenthesis opens with the abbreviation alone
+                if text[m.start - 1 : m.start] == "(" and text[m.end : m.end + 1] in (")", ";", ",") and m.label == "REGIMEN":
                     short_name[len(phrases) - 1] = m
                 continue
             gap_from = max(phrases[-1][-1].end, absorbed_until) if phrases else 0
-            if phrases and (JOIN_RE if join else TIGHT_JOIN_RE).match(text[gap_from : m.start]):
+            # "to VTD (130), TD (127) or ...": after an arm's size, a comma lists the next arm
+            sized = absorbed_until > 0 and SIZE_PAREN_RE.fullmatch(text, phrases[-1][-1].end, absorbed_until)
+            if phrases and not (sized and "," in text[gap_from : m.start]) and (JOIN_RE if join else TIGHT_JOIN_RE).match(text[gap_from : m.start]):
                 phrases[-1].append(m)
             else:
                 phrases.append([m])
@@ -789,7 +812,14 @@ class Extractor:
         return (f"{name} {drugs.pop()}", "arm:route-drug") if len(drugs) == 1 else None
 
     def _randomised_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
-        """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once."""
+        """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once; "compared A
+        with B" splits at its "with" (which elsewhere joins the drugs of one arm)."""
+        split = COMPARED_WITH_RE.match(text, lo, hi)
+        if split:
+            first = [a[0] for a in self.arm_phrases(text, ms, lo, split.start("with"))]
+            second = [a[0] for a in self.arm_phrases(text, ms, split.end(), hi)]
+            if len(first) == 1 and second:
+                return list(dict.fromkeys(first + second[:1]))
         arms = self._listed_arms(text, ms, lo, hi) or [a[0] for a in self.arm_phrases(text, ms, lo, hi)]
         return list(dict.fromkeys(a for a in arms if a != "maintenance"))
 
@@ -1135,9 +1165,11 @@ class Extractor:
             if len(lst) == k:
                 rules.append("arm:respectively")
                 return [(a[0], "arm:respectively") for a in lst]
-            if not self.arm_phrases(text, ms, s_start, s_end):
+            named = [a[0] for a in self.arm_phrases(text, ms, s_start, s_start + resp.end())]
+            if len(named) < k and not any(a in context or a in state.randomisation for a in named):
                 # "... in 89%, 87% and 76% of patients respectively": the arms of the last sentence, or
                 # "71.0%, 53.5% and 36.1% in the three arms, respectively": the arms as randomised
+                # ("After transplant, ... 46%, 24% and 38%, respectively": a treatment that is no arm)
                 for arms in (context, state.randomisation):
                     if len(arms) == k:
                         rules.append("arm:respectively")

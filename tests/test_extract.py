@@ -886,6 +886,24 @@ def test_a_registration_line_names_the_trial_of_the_whole_abstract():
     assert [r.trial for r in records(text)] == ["RATIONALE-315"]
 
 
+def test_capitals_compared_with_a_known_regimen_are_an_arm():
+    text = ("The older GEM trial compared VMP with VCP (cyclophosphamide instead of melphalan) in 240 patients. "
+            "Median PFS was 30 months for VMP and 21 months for VCP, and median OS was 60 versus 47 months.")
+    assert [arms(r) for r in records(text)] == [
+        [("VMP", 30, "months"), ("VCP", 21, "months")], [("VMP", 60, "months"), ("VCP", 47, "months")]]
+    # capitals that are compared with nothing known stay out
+    assert records("The HRD test was positive in 51%, and PFS was 19 months with VCP.") == []
+
+
+def test_arms_listed_with_their_sizes_and_an_abbreviation_with_slashes():
+    text = ("The trial allocated 390 patients to VTD (131), thalidomide plus dexamethasone (TD; 128) or alternating chemotherapy followed by "
+            "bortezomib (VBMCP/VBAD/B; 131). After transplant, complete response rates were 45%, 25% and 37%, "
+            "respectively, and median PFS was 55.0 months with VTD and 34.9 months with VBMCP/VBAD/B.")
+    assert [arms(r) for r in records(text)] == [
+        [("VTD", 45, "%"), ("TD", 25, "%"), ("VBMCP/VBAD/B", 37, "%")],
+        [("VTD", 55.0, "months"), ("VBMCP/VBAD/B", 34.9, "months")]]
+
+
 def test_explain_lists_rules_per_sentence():
     doc = clean("Median PFS was 39 months with lenalidomide vs 20 months with observation.", source="x.txt",
                 content_type="text/plain")

@@ -49,6 +49,7 @@ REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
 REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
 COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|against)\s+", re.I)  # "compared VMP with VTP"
 SIZE_PAREN_RE = re.compile(r"\s*\(\s*(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|people))?\s*\)", re.I)  # "(130)", "(n = 130)"
+WITHOUT_AFTER_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s+without\b(?=\s*[,.;)]|\s*$|\s+(?:it|them|the\s+drug|the\s+device)\b)", re.I)
 OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
@@ -820,7 +821,9 @@ class Extractor:
             second = [a[0] for a in self.arm_phrases(text, ms, split.end(), hi)]
             if len(first) == 1 and second:
                 return list(dict.fromkeys(first + second[:1]))
-        arms = self._listed_arms(text, ms, lo, hi) or [a[0] for a in self.arm_phrases(text, ms, lo, hi)]
+        arms = self._listed_arms(text, ms, lo, hi) or [
+            a[0] for a in self.arm_phrases(text, ms, lo, hi)
+            if not WITHOUT_RE.search(text, max(lo, a[1] - 10), a[1])]  # "Pd without isatuximab": not an arm
         return list(dict.fromkeys(a for a in arms if a != "maintenance"))
 
     def _listed_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
@@ -1250,6 +1253,11 @@ class Extractor:
             after = self.arm_phrases(text, ms, s_start + c.end(), s_start + min(len(s), c.end() + 60))
             if after and after[0][1] - s_start - c.end() <= 25 and after[0][0] != out[0][0]:
                 out[1] = (after[0][0], "arm:compared-after")
+        if k == 2 and out[0][0] and out[1][0] is None and WITHOUT_AFTER_RE.match(s, vals[1].end):
+            # "6.7 months with Optune and 4.0 months without": the randomised arm without it
+            others = [a for a in dict.fromkeys(context + state.randomisation) if out[0][0] not in a]
+            if len(others) == 1:
+                out[1] = (others[0], "arm:without-it")
         if k == 1 and out[0][0] is None:
             # "Among the 176 patients who received X, CRS occurred in 76.1%; CRS was grade 3 or 4 in
             # 1.1%": the one arm the sentence is about

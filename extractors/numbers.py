@@ -95,6 +95,8 @@ class Found:
     extra: dict | None = None
 
 
+# "the myeloma took 19 months to start growing again": how long until something happened, not a treatment's length
+TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
 ELLIPTIC_BEFORE_RE = re.compile(r"\band\s+$", re.I)
 IN_GROUP_AFTER_RE = re.compile(r"\s+(?:in|on)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:group|arm|cohort)s?\b", re.I)
@@ -440,7 +442,7 @@ class NumberGrammar:
                 continue
             # "received 12 months of", "for up to 12 months": how long treatment lasts (the words
             # before the number, a bound included)
-            if unit in ("months", "years", "weeks") and (
+            if unit in ("months", "years", "weeks") and not TOOK_TO_HAPPEN_RE.match(after) and (
                     self.duration_after_re.search(after) or self.duration_before_re.search(before)
                     or m["bound"] and self.duration_before_re.search(lead(s, a))):
                 continue

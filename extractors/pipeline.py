@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_DIGIT, IS_PUNCT, IS_SPACE, IS_UPPER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokenizer import Tokenizer
@@ -250,7 +250,8 @@ class Sentences:
     character) after each sentence-final character ("." "?" "!" ...), start sentences; tokens
     whose start is already set keep it. Line breaks: any whitespace but the single space after
     a word is a token of its own ("\\n\\n  "), so the first non-space token after a whitespace
-    token holding a newline starts a sentence (paragraphs never share one).
+    token holding a newline starts a sentence (paragraphs never share one). A full stop glued
+    between capitals and digits ("CCTG CE.6") ends nothing.
     """
 
     def __init__(self, nlp: Language, punct_chars: list[str] | None = None):
@@ -260,9 +261,14 @@ class Sentences:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        orth, punct, space, sent_start = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, SENT_START]).T
+        orth, punct, space, sent_start, upper, digit, trailing = doc.to_array(
+            [ORTH, IS_PUNCT, IS_SPACE, SENT_START, IS_UPPER, IS_DIGIT, SPACY]).T
         at = numpy.minimum(self.final_chars.searchsorted(orth), len(self.final_chars) - 1)
         final = self.final_chars[at] == orth  # a sentence-final character
+        # "CCTG CE.6", "NCIC CTG MY.10": a full stop glued between capitals and digits is part of a code
+        glued = numpy.zeros(len(doc), dtype=bool)
+        glued[1:-1] = (upper[:-2] == 1) & (trailing[:-2] == 0) & (trailing[1:-1] == 0) & (digit[2:] == 1)
+        final &= ~glued
         words = numpy.flatnonzero(~final & (punct == 0))
         starts = numpy.zeros(len(doc), dtype=bool)
         starts[0] = True

@@ -904,6 +904,30 @@ def test_arms_listed_with_their_sizes_and_an_abbreviation_with_slashes():
         [("VTD", 55.0, "months"), ("VBMCP/VBAD/B", 34.9, "months")]]
 
 
+def test_lay_radiotherapy_trial_with_a_group_code_holding_a_full_stop():
+    text = (
+        "A trial called CCTG CE.6, run with European partners, put 562 people at random into two groups: "
+        "short-course radiotherapy alone, or short-course radiotherapy with temozolomide. People who had "
+        "temozolomide lived longer, a median of 9.3 months against 7.6 months with radiotherapy alone, and the "
+        "tumour took longer to grow again (5.3 months versus 3.9 months). In people with a methylated tumour the "
+        "median survival was 13.5 months with temozolomide and 7.7 months without."
+    )
+    res = records(text)
+    assert {r.trial for r in records(text, "trial")} == {"CCTG CE.6"}
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("OS", [("temozolomide", 9.3, "months"), ("radiotherapy", 7.6, "months")]),
+        ("PFS", [("temozolomide", 5.3, "months"), ("radiotherapy", 3.9, "months")]),
+        ("OS", [("temozolomide", 13.5, "months"), ("radiotherapy", 7.7, "months")]),
+    ]
+    assert [r.trial for r in res] == ["CCTG CE.6"] * 3
+
+
+def test_took_months_to_happen_is_a_value_not_a_treatment_length():
+    res = records("On average, the cancer took 14 months to start growing again with olaparib, compared with "
+                  "6 months with placebo.")
+    assert [arms(r) for r in res] == [[("olaparib", 14, "months"), ("placebo", 6, "months")]]
+
+
 def test_explain_lists_rules_per_sentence():
     doc = clean("Median PFS was 39 months with lenalidomide vs 20 months with observation.", source="x.txt",
                 content_type="text/plain")

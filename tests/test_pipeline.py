@@ -301,6 +301,15 @@ def _plain_block_breaks(doc):
     return doc
 
 
+def _plain_glued_codes(doc):
+    """"CCTG CE.6": a full stop glued between capitals and digits starts no sentence."""
+    for t in doc[1:-1]:
+        prev, nxt = doc[t.i - 1], doc[t.i + 1]
+        if t.text == "." and prev.is_upper and not prev.whitespace_ and not t.whitespace_ and nxt.is_digit:
+            nxt.is_sent_start = False
+    return doc
+
+
 def _plain_steps(nlp):
     """The pipeline's components the plain way: spaCy's Sentencizer and EntityRuler and the
     straightforward versions above, run one after the other on nlp's tokens."""
@@ -311,7 +320,7 @@ def _plain_steps(nlp):
     exact.add_patterns(lexicon.exact_patterns())
     ruler = EntityRuler(bare, phrase_matcher_attr="LOWER")
     ruler.add_patterns(lexicon.ruler_patterns())
-    return [Sentencizer(), _plain_block_breaks, exact, ruler, _PlainNamePatterns(lexicon), _PlainDrugNearMiss(lexicon)]
+    return [Sentencizer(), _plain_glued_codes, _plain_block_breaks, exact, ruler, _PlainNamePatterns(lexicon), _PlainDrugNearMiss(lexicon)]
 
 
 def _annotations(doc):

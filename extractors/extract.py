@@ -48,8 +48,15 @@ _REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+"
 REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
 REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
 COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|against)\s+", re.I)  # "compared VMP with VTP"
-SIZE_PAREN_RE = re.compile(r"\s*\(\s*(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|people))?\s*\)", re.I)  # "(130)", "(n = 130)"
+# an arm's size or label in a parenthesis: "(130)", "(n = 130)", "(arm A)"
+SIZE_PAREN_RE = re.compile(r"\s*\(\s*(?:(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|people))?|(?:arm|group|cohort)\s+(?:[A-Z]|\d{1,2}))\s*\)", re.I)
+# "no maintenance (arm A)": a label the article gives an arm, then uses alone ("36% in arm A", "in arms A, B and C")
+_ARM_LABEL = r"(?:[A-Z](?![\w-])|\d{1,2}(?![\w.-]))"
+ARM_LABEL_DEF_RE = re.compile(rf"\s*\(\s*(?P<kind>arm|group|cohort)\s+(?P<label>{_ARM_LABEL})\s*\)", re.I)
+ARM_LABEL_USE_RE = re.compile(rf"\b(?P<kind>arm|group|cohort)s?\s+(?P<labels>{_ARM_LABEL}(?:\s*(?:,|and|or|&)\s*{_ARM_LABEL})*)", re.I)
+ARM_LABEL_ITEM_RE = re.compile(_ARM_LABEL)
 WITHOUT_AFTER_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s+without\b(?=\s*[,.;)]|\s*$|\s+(?:it|them|the\s+drug|the\s+device)\b)", re.I)
+FIRST_WORD_ARM_RE = re.compile(r"\bthe\s+(?P<w>[A-Za-z][\w-]{2,})\s+(?:arm|group|cohort)\b")
 OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
@@ -72,6 +79,9 @@ LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 IMPLIED_RESPECTIVELY_RE = re.compile(
     r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?(?P<arms>[^.;()]{1,80}?)\s+(?:groups|arms|cohorts)\b", re.I)
+# "55%, 57% and 67% of patients in arms A, B and C"
+IMPLIED_RESPECTIVELY_LABELS_RE = re.compile(
+    r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?(?:groups|arms|cohorts)\s+(?P<arms>[^.;()]{1,40})", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
 PAIR_JOIN_RE = re.compile(r"^(?:[^.]|\.(?=\d))*?(?:\band\b|;)")
 CLAUSE_AFTER_VALUE_RE = re.compile(r"[,;(]|\band\b")  # "72% had grade 3 or higher adverse events, and ... infections"
@@ -366,6 +376,30 @@ class Extractor:
                     out.append(Mention("REGIMEN", a, b, abbr, abbr, "arm:abbreviation"))
         return out
 
+    def arm_labels(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Labels the article gives its arms ("no maintenance (arm A), pamidronate (arm B) or ..."): each
+        later use ("36% in arm A", "in arms A, B and C") becomes an ARM mention named like the arm
+        (rule arm:label)."""
+        names: dict[tuple[str, str], str] = {}
+        defs = []
+        for d in ARM_LABEL_DEF_RE.finditer(text):
+            before = self.arm_phrases(text, mentions, max(0, d.start() - 150), d.start())
+            if before and not text[before[-1][2] : d.start()].strip():
+                names[(d["kind"].lower(), d["label"].upper())] = before[-1][0]
+                defs.append(d.span())
+        if not names:
+            return []
+        taken = [(m.start, m.end) for m in mentions] + defs
+        out = []
+        for u in ARM_LABEL_USE_RE.finditer(text):
+            items = list(ARM_LABEL_ITEM_RE.finditer(text, u.start("labels"), u.end("labels")))
+            for i, item in enumerate(items):
+                name = names.get((u["kind"].lower(), item.group(0).upper()))
+                a, b = (u.start(), item.end()) if len(items) == 1 else item.span()  # "arm A"; "A" of "arms A, B and C"
+                if name and not any(x < b and a < y for x, y in taken):
+                    out.append(Mention("ARM", a, b, text[a:b], name, "arm:label"))
+        return out
+
     def duration_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """In an article about a trial of treatment durations ("randomised to 3 or 6 months of
         FOLFOX"), the durations used as arms ("75.5% with 6 months", "the 3-month group") become
@@ -604,6 +638,8 @@ class Extractor:
             state.randomised_arms, state.randomisation = [], []
             trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))
 
+        if state.randomised_arms and (by_word := self._arms_by_first_word(s, s_start, ms, state)):
+            ms = sorted(ms + by_word, key=lambda m: m.start)
         N = self.numbers
         # Most sentences hold no digit: they only update what the reader remembers.
         has_numbers = bool(DIGIT_RE.search(s)) or bool(N.word_number_re.search(s))
@@ -759,6 +795,20 @@ class Extractor:
             state.arms_of[state.trial] = (state.randomised_arms, state.randomisation)
             state.randomised_arms, state.randomisation = state.arms_of.get(trial, ([], []))
             trace.add("arm:trial-changed", lambda: f"{state.trial} -> {trial}: " + " / ".join(state.randomised_arms))
+
+    def _arms_by_first_word(self, s: str, s_start: int, ms: list[Mention], state: ReaderState) -> list[Mention]:
+        """"65% in the tandem arm" after "allocated to tandem ASCT or ...": a word that starts exactly one
+        randomised arm's name, before "arm" or "group", is that arm (rule arm:first-word)."""
+        out = []
+        for w in FIRST_WORD_ARM_RE.finditer(s):
+            a, b = s_start + w.start("w"), s_start + w.end("w")
+            if any(m.start < b and a < m.end for m in ms):
+                continue
+            word = w["w"].lower()
+            arms = [x for x in dict.fromkeys(state.randomised_arms) if x.split()[0].lower() == word and " " in x]
+            if len(arms) == 1:
+                out.append(Mention("ARM", a, b, w["w"], arms[0], "arm:first-word"))
+        return out
 
     def _trial_treatment_arms(self, text: str, trial: Mention, ms: list[Mention], hi: int, state: ReaderState) -> list[str]:
         """The arms of a trial introduced by its treatment rather than by a randomisation: "ENGOT-OV16/NOVA
@@ -1178,7 +1228,7 @@ class Extractor:
                         rules.append("arm:respectively")
                         return [(a, "arm:respectively") for a in arms]
         # "8.8% and 21.3% of patients in the D-VRd and VRd arms": "respectively" left unsaid
-        listed = IMPLIED_RESPECTIVELY_RE.match(s, vals[-1].end) if k >= 2 and not resp else None
+        listed = (IMPLIED_RESPECTIVELY_RE.match(s, vals[-1].end) or IMPLIED_RESPECTIVELY_LABELS_RE.match(s, vals[-1].end)) if k >= 2 and not resp else None
         if listed and all(BARE_LINK_RE.match(s[a.end : b.start]) for a, b in zip(vals, vals[1:])):
             lst = self.arm_phrases(text, ms, s_start + listed.start("arms"), s_start + listed.end("arms"), join=False)
             if len(lst) == k and all(BARE_LINK_RE.match(text[a[2] : b[1]]) for a, b in zip(lst, lst[1:])):
@@ -1342,6 +1392,7 @@ class Extractor:
         mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
         mentions = mentions + self.abbreviations(doc.text, mentions)
+        mentions = mentions + self.arm_labels(doc.text, mentions)
         mentions = mentions + self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)
         mentions = sorted(mentions + self.route_arms(doc.text, mentions), key=lambda m: m.start)

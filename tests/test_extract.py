@@ -928,6 +928,26 @@ def test_took_months_to_happen_is_a_value_not_a_treatment_length():
     assert [arms(r) for r in res] == [[("olaparib", 14, "months"), ("placebo", 6, "months")]]
 
 
+def test_arms_named_by_labels_and_by_their_first_word():
+    text = (
+        "The trial randomised 600 patients to observation (arm A), zoledronate (arm B) or zoledronate plus "
+        "thalidomide (arm C).4 A very good partial response was reached by 50%, 52% and 64% of patients in arms A, "
+        "B and C.4 The 3-year event-free survival was 30% in arm A, 33% in arm B and 49% in arm C, and the "
+        "4-year probability of survival was 70%, 71% and 83%, respectively.\n\n"
+        "A second study allocated 90 patients to tandem ASCT and 92 to single ASCT plus thalidomide. Overall "
+        "survival at 3 years was 81% in the single arm compared with 62% in the tandem arm.5 Progression-free "
+        "survival was 80% versus 55%.6"
+    )
+    got = [(r.endpoint, arms(r)) for r in records(text)]
+    assert got == [
+        ("VGPR", [("observation", 50, "%"), ("zoledronic acid", 52, "%"), ("zoledronic acid and thalidomide", 64, "%")]),
+        ("EFS", [("observation", 30, "%"), ("zoledronic acid", 33, "%"), ("zoledronic acid and thalidomide", 49, "%")]),
+        ("OS", [("observation", 70, "%"), ("zoledronic acid", 71, "%"), ("zoledronic acid and thalidomide", 83, "%")]),
+        ("OS", [("single ASCT and thalidomide", 81, "%"), ("tandem ASCT", 62, "%")]),
+        ("PFS", [("single ASCT and thalidomide", 80, "%"), ("tandem ASCT", 55, "%")]),
+    ]
+
+
 def test_explain_lists_rules_per_sentence():
     doc = clean("Median PFS was 39 months with lenalidomide vs 20 months with observation.", source="x.txt",
                 content_type="text/plain")

@@ -68,7 +68,8 @@ TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+lea
 CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?)\s+(?:the\s+)?$", re.I)
 PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$"
                                 # "Leaflet number: PIL-HAEM-0412", "Document ref. QA-12": a document's own code
-                                r"|\b(?:leaflet|document|doc|reference|ref|form|policy|version|item|product|code)\.?\s*(?:number|no\.?|code|ref\.?|id)?\s*[:#]\s*$", re.I)
+                                r"|\b(?:leaflet|document|doc|reference|ref|form|policy|version|item|product|code)\.?\s*(?:number|no\.?|code|ref\.?|id)?\s*[:#]\s*$"
+                                r"|\(ref\.\s*$", re.I)  # '(ref. MM-TR-11, version 4.0)
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)

@@ -95,6 +95,9 @@ class Found:
     extra: dict | None = None
 
 
+# "Half of them were still alive after 54.1 months", "half of the people who had X were alive at 14.6 months"
+HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\balive\s+$", re.I)
+HALF_ALIVE_AT_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\balive\s+(?:at|after)\s+$", re.I)
 # "the myeloma took 19 months to start growing again": how long until something happened, not a treatment's length
 TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
@@ -409,6 +412,8 @@ class NumberGrammar:
                 n = self.to_number(m["num"])
                 if n is None:
                     continue
+                if rule == "timepoint:at-n-years" and HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 120), m.start()):
+                    continue  # "half of them were still alive after 54.1 months": a median, not a timepoint
                 unit = "years" if m["unit"].lower().startswith("year") else "months"
                 out.append(Found(m.start(), m.end(), "timepoint", n, rule, unit=unit))
         return out
@@ -432,7 +437,8 @@ class NumberGrammar:
             unit = self.unit_of.get((m["unit"] or "").lower())
             after = s[b:]
             before = lead(s, m.start())
-            if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()):
+            if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()) and not (
+                    HALF_ALIVE_AT_RE.search(s, max(0, m.start() - 130), m.start())):
                 continue
             if unit in ("months", "years", "weeks") and self.restated_re.search(before):
                 continue  # "76.2 months (over six years)": the value before, in other units

@@ -948,6 +948,27 @@ def test_arms_named_by_labels_and_by_their_first_word():
     ]
 
 
+def test_lay_medians_new_study_by_country_and_document_reference():
+    text = (
+        "The Myeloma IX trial compared high-dose therapy with standard chemotherapy in 400 people. Among the 390 people "
+        "analysed, complete remissions were seen in 40% after high-dose therapy and 9% with chemotherapy. Half of them "
+        "were still alive after 50.2 months, compared with 40.1 months for the chemotherapy group. Five-year survival "
+        "was 48% after a transplant and 15% with chemotherapy alone.\n\n"
+        "A German study run by the DSMM group took another approach: 150 people were put at random into two groups: 75 had "
+        "high-dose therapy and 75 carried on with chemotherapy. "
+        "Complete remissions were more common after high-dose therapy (28% vs 10%).\n\n"
+        "This page is part of our series (ref. MM-TR-09, version 2.0)."
+    )
+    got = [(r.trial, r.endpoint, arms(r)) for r in records(text)]
+    assert got == [
+        ("Myeloma IX", "CR", [("transplant", 40, "%"), ("chemotherapy", 9, "%")]),
+        ("Myeloma IX", "OS", [("transplant", 50.2, "months"), ("chemotherapy", 40.1, "months")]),
+        ("Myeloma IX", "OS", [("transplant", 48, "%"), ("chemotherapy", 15, "%")]),
+        (None, "CR", [("transplant", 28, "%"), ("chemotherapy", 10, "%")]),
+    ]
+    assert {r.trial for r in records(text, "trial")} == {"Myeloma IX"}
+
+
 def test_explain_lists_rules_per_sentence():
     doc = clean("Median PFS was 39 months with lenalidomide vs 20 months with observation.", source="x.txt",
                 content_type="text/plain")

@@ -43,8 +43,10 @@ DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|d
 JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|{DOSE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 ELLIPTIC_LINK_RE = re.compile(r"[^.;]{0,60}\band\s+")  # "seven people in the X group and " before "five in the Y group"
-# "compared VMP with VTP", "VTP versus VMP": capitals compared with a known regimen are a regimen too
-_REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+"
+# "compared VMP with VTP", "nivolumab versus EXTREME", "the EXTREME regimen": capitals compared with a known
+# regimen or drug, or called a regimen, are a regimen too
+_REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+(?:the\s+)?"
+REGIMEN_WORD_AFTER_RE = re.compile(r"\s+regimen\b", re.I)  # "the EXTREME regimen"
 REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
 REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
 COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|against)\s+", re.I)  # "compared VMP with VTP"
@@ -57,9 +59,10 @@ ARM_LABEL_USE_RE = re.compile(rf"\b(?P<kind>arm|group|cohort)s?\s+(?P<labels>{_A
 ARM_LABEL_ITEM_RE = re.compile(_ARM_LABEL)
 WITHOUT_AFTER_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s+without\b(?=\s*[,.;)]|\s*$|\s+(?:it|them|the\s+drug|the\s+device)\b)", re.I)
 FIRST_WORD_ARM_RE = re.compile(r"\bthe\s+(?P<w>[A-Za-z][\w-]{2,})\s+(?:arm|group|cohort)\b")
+BETWEEN_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.I)
 OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
-COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|while|whereas|but|and|than)\b|,\s*$", re.I)
+COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|v(?=\s+\d)|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
 CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
@@ -86,10 +89,12 @@ IMPLIED_RESPECTIVELY_LABELS_RE = re.compile(
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
 PAIR_JOIN_RE = re.compile(r"^(?:[^.]|\.(?=\d))*?(?:\band\b|;)")
 CLAUSE_AFTER_VALUE_RE = re.compile(r"[,;(]|\band\b")  # "72% had grade 3 or higher adverse events, and ... infections"
-VS_NEXT_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s*(?:vs\.?|versus)\s", re.I)
-VS_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
-BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
-PAREN_AFTER_RE = re.compile(r"\s*\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,80}\)")
+# "13.9 v 13.5 months": journals' "v" is "versus"
+VS_NEXT_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s*(?:vs\.?|versus|v\.?)\s", re.I)
+VS_RE = re.compile(r"\b(?:vs\.?|versus|v\.?)\s*$", re.I)
+BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|v\.?(?!\w)|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
+# "the EXTREME regimen (cetuximab plus platinum ... followed by cetuximab maintenance)": a parenthesis explains the arm
+PAREN_AFTER_RE = re.compile(r"\s*(?:regimen\s*)?\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,160}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
 ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2}(?:/[A-Z][A-Za-z0-9]{0,5}){0,3})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
@@ -321,7 +326,7 @@ class Extractor:
                 known = ent_text in self.lexicon.regimens or ent_text in self.regimens_in_capitals
                 if not known and ent_text.isalpha() and ent_text.isupper():
                     # capitals alone (HRD, PARP, a speaker's name) are a regimen only if defined: "(ABCP)",
-                    # or compared with a known regimen: "compared VMP with VTP"
+                    # or compared with a known regimen or drug ("compared VMP with VTP"), or called a regimen
                     capitals.append((start, end, ent_text))
                     continue
                 out.append(Mention("REGIMEN", start, end, ent_text, ent_text,
@@ -335,16 +340,21 @@ class Extractor:
                 if ent.label_ == "DRUG" and ent.ent_id_ and ent_text.lower() not in self.lexicon.brand_names:
                     rule = "arm:drug-near-miss"
                 out.append(Mention(ent.label_, start, end, ent_text, ent.ent_id_ or ent_text, rule))
-        known_ends = {m.end: m for m in out if m.rule == "arm:regimen"}
-        known_starts = {m.start: m for m in out if m.rule == "arm:regimen"}
+        known_ends = {m.end for m in out if m.rule in ("arm:regimen", "arm:drug")}
+        known_starts = {m.start for m in out if m.rule in ("arm:regimen", "arm:drug")}
         compared = set()
         for start, end, name in capitals:
-            before = REGIMENS_COMPARED_BEFORE_RE.search(text, max(0, start - 12), start)
+            before = REGIMENS_COMPARED_BEFORE_RE.search(text, max(0, start - 16), start)
             after = REGIMENS_COMPARED_AFTER_RE.match(text, end)
-            if (before and before.start() in known_ends) or (after and after.end() in known_starts):
+            if (before and before.start() in known_ends) or (after and after.end() in known_starts) or REGIMEN_WORD_AFTER_RE.match(text, end):
                 compared.add(name)
-        out += [Mention("REGIMEN", start, end, name, name, "arm:regimen-compared") for start, end, name in capitals if name in compared]
-        return sorted(out, key=lambda m: m.start) if compared else out
+        if not compared:
+            return out
+        taken = [(m.start, m.end) for m in out]
+        for u in re.finditer(rf"(?<![\w-])(?:{alternation(compared)})(?![\w-])", text):  # every use of the name
+            if not any(a < u.end() and u.start() < b for a, b in taken):
+                out.append(Mention("REGIMEN", u.start(), u.end(), u.group(0), u.group(0), "arm:regimen-compared"))
+        return sorted(out, key=lambda m: m.start)
 
     @staticmethod
     def not_protocols(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -1352,6 +1362,9 @@ class Extractor:
             return None
         clause = max([e for e in value_ends if e <= vals[0].start] + [s.rfind(";", 0, vals[0].start) + 1])
         phrases = self.arm_phrases(text, ms, s_start + clause, s_start + vals[0].start)
+        if len(phrases) == 1 and k == 2 and BETWEEN_RE.search(text, max(0, phrases[0][1] - 12), phrases[0][1]):
+            # "did not differ between nivolumab plus ipilimumab and EXTREME (median 13.9 v 13.5 months)"
+            phrases = self.arm_phrases(text, ms, phrases[0][1], phrases[0][2] + 1, join=False)
         return [p[0] for p in phrases] if len(phrases) == k else None
 
     def _arms_after_bare_values(self, vals: list[Value], text: str, s_start: int, s: str, ms: list[Mention]) -> list[str] | None:

@@ -969,6 +969,19 @@ def test_lay_medians_new_study_by_country_and_document_reference():
     assert {r.trial for r in records(text, "trial")} == {"Myeloma IX"}
 
 
+def test_a_regimen_named_in_capitals_and_journal_v_for_versus():
+    text = (
+        "First-Line Pembrolizumab Versus TPEX Regimen: Final Results\n\n"
+        "The trial compared first-line pembrolizumab with the TPEX regimen (cetuximab plus docetaxel and "
+        "cisplatin, followed by cetuximab maintenance). OS did not differ between pembrolizumab and TPEX "
+        "(median 14.1 v 13.0 months; HR, 0.93). The ORR was 31.2% with pembrolizumab versus 42.0% with TPEX."
+    )
+    assert [arms(r) for r in records(text)] == [
+        [("pembrolizumab", 14.1, "months"), ("TPEX", 13.0, "months")],
+        [("pembrolizumab", 31.2, "%"), ("TPEX", 42.0, "%")],
+    ]
+
+
 def test_explain_lists_rules_per_sentence():
     doc = clean("Median PFS was 39 months with lenalidomide vs 20 months with observation.", source="x.txt",
                 content_type="text/plain")

@@ -40,7 +40,7 @@ NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on)|did\
 WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 # "ADT plus AA 1,000 mg once daily plus P 5 mg": a dose between the drugs of one arm
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
-JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|{DOSE})*$", re.I)
+JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|(?:a\s+)?doses?\s+of\b|{DOSE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 ELLIPTIC_LINK_RE = re.compile(r"[^.;]{0,60}\band\s+")  # "seven people in the X group and " before "five in the Y group"
 # "compared VMP with VTP", "nivolumab versus EXTREME", "the EXTREME regimen": capitals compared with a known
@@ -1335,7 +1335,7 @@ class Extractor:
     def _before_window_start(s: str, v: Value, value_ends: list[int]) -> int:
         """Where the arms that may name a value from before it start: after the previous value of
         the sentence (whichever group it is in), after the arms that follow that value ("72.4% in
-        the chemotherapy group, and the response rate was 44.8%"), after a "respectively"."""
+        the chemotherapy group, and the response rate was 44.8%"), after a "respectively", after a colon."""
         prv = max((e for e in value_ends if e <= v.start), default=0)
         if prv:
             # "92.9% with DRd and 76.4% with Rd, the rate of CR 43.1% versus 19.2%": "with Rd" is 76.4's
@@ -1346,7 +1346,10 @@ class Extractor:
             if ends:
                 prv = min(ends)
         closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)
-        return max(prv, closed)
+        # "The safety profile was close to that of placebo: grade 3 or higher adverse events occurred in
+        # 24.7% versus 19.5%": what comes before a colon is no value's arm
+        colon = s.rfind(": ", 0, v.start) + 1
+        return max(prv, closed, colon)
 
     def _arms_before_bare_values(self, vals: list[Value], text: str, s_start: int, s: str, value_ends: list[int],
                                  ms: list[Mention]) -> list[str] | None:

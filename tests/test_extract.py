@@ -982,6 +982,24 @@ def test_a_regimen_named_in_capitals_and_journal_v_for_versus():
     ]
 
 
+def test_blog_wording_half_had_survival_at_and_a_median_opening_a_clause():
+    text = (
+        "In RESONATE-9, 500 people were split into two groups. Half had Velcade alone and half had Velcade plus a "
+        "dose of pegylated liposomal doxorubicin. Survival at two years was 91% with the combination and 80% with "
+        "bortezomib alone. After a median of 60.5 months, 40% of the combination group were still alive and free "
+        "of progression, against 12% of the bortezomib group. The safety profile was close to that of bortezomib: "
+        "atrial fibrillation occurred in 6.1% versus 2.0%."
+    )
+    res = records(text)
+    combo = "bortezomib and pegylated liposomal doxorubicin"
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("OS", [(combo, 91, "%"), ("bortezomib", 80, "%")]),
+        ("PFS", [(combo, 40, "%"), ("bortezomib", 12, "%")]),
+        ("AE", [(combo, 6.1, "%"), ("bortezomib", 2.0, "%")]),
+    ]
+    assert [r.months for r in records(text, "follow_up")] == [60.5]
+
+
 def test_explain_lists_rules_per_sentence():
     doc = clean("Median PFS was 39 months with lenalidomide vs 20 months with observation.", source="x.txt",
                 content_type="text/plain")

@@ -60,6 +60,7 @@ ARM_LABEL_ITEM_RE = re.compile(_ARM_LABEL)
 WITHOUT_AFTER_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s+without\b(?=\s*[,.;)]|\s*$|\s+(?:it|them|the\s+drug|the\s+device)\b)", re.I)
 FIRST_WORD_ARM_RE = re.compile(r"\bthe\s+(?P<w>[A-Za-z][\w-]{2,})\s+(?:arm|group|cohort)\b")
 BETWEEN_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.I)
+UNDER_CONTROL_RE = re.compile(r"\bunder\s+$", re.I)
 OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|v(?=\s+\d)|while|whereas|but|and|than)\b|,\s*$", re.I)
@@ -336,6 +337,8 @@ class Extractor:
                 canon = self.pattern_canon[ent.ent_id_] or ent_text.lower()
                 out.append(Mention(ent.label_, start, end, ent_text, canon, ent.ent_id_))
             else:
+                if ent.label_ == "ARM" and UNDER_CONTROL_RE.search(text, max(0, start - 8), start):
+                    continue  # "kept under control": no arm
                 rule = {"DRUG": "arm:drug", "REGIMEN": "arm:regimen", "ARM": "arm:comparator", "ENDPOINT": "endpoint:phrase"}[ent.label_]
                 if ent.label_ == "DRUG" and ent.ent_id_ and ent_text.lower() not in self.lexicon.brand_names:
                     rule = "arm:drug-near-miss"
@@ -1315,10 +1318,9 @@ class Extractor:
             if after and after[0][1] - s_start - c.end() <= 25 and after[0][0] != out[0][0]:
                 out[1] = (after[0][0], "arm:compared-after")
         if k == 2 and out[0][0] and out[1][0] is None and WITHOUT_AFTER_RE.match(s, vals[1].end):
-            # "6.7 months with Optune and 4.0 months without": the randomised arm without it
+            # "6.7 months with Optune and 4.0 months without": the randomised arm without it, else "not receiving" it
             others = [a for a in dict.fromkeys(context + state.randomisation) if out[0][0] not in a]
-            if len(others) == 1:
-                out[1] = (others[0], "arm:without-it")
+            out[1] = (others[0] if len(others) == 1 else f"not receiving {out[0][0]}", "arm:without-it")
         if k == 1 and out[0][0] is None:
             # "Among the 176 patients who received X, CRS occurred in 76.1%; CRS was grade 3 or 4 in
             # 1.1%": the one arm the sentence is about

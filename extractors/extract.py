@@ -73,7 +73,7 @@ CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?
 PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$"
                                 # "Leaflet number: PIL-HAEM-0412", "Document ref. QA-12": a document's own code
                                 r"|\b(?:leaflet|document|doc|reference|ref|form|policy|version|item|product|code)\.?\s*(?:number|no\.?|code|ref\.?|id)?\s*[:#]\s*$"
-                                r"|\(ref\.\s*$", re.I)  # '(ref. MM-TR-11, version 4.0)
+                                r"|\(ref\.\s*$", re.I)  # "(ref. MM-TR-11, version 4.0)"
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
@@ -407,7 +407,7 @@ class Extractor:
         out = []
         for u in ARM_LABEL_USE_RE.finditer(text):
             items = list(ARM_LABEL_ITEM_RE.finditer(text, u.start("labels"), u.end("labels")))
-            for i, item in enumerate(items):
+            for item in items:
                 name = names.get((u["kind"].lower(), item.group(0).upper()))
                 a, b = (u.start(), item.end()) if len(items) == 1 else item.span()  # "arm A"; "A" of "arms A, B and C"
                 if name and not any(x < b and a < y for x, y in taken):

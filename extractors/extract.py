@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 
 from extractors.clean_text import CELL_SEP_RE, cell_spans
 from extractors.lexicon import Lexicon, alternation, expand_alternatives, load_lexicon
-from extractors.numbers import IN_GROUP_AFTER_RE, RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
+from extractors.numbers import RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -42,7 +42,6 @@ WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|(?:a\s+)?doses?\s+of\b|{DOSE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
-ELLIPTIC_LINK_RE = re.compile(r"[^.;]{0,60}\band\s+")  # "seven people in the X group and " before "five in the Y group"
 # "compared VMP with VTP", "nivolumab versus EXTREME", "the EXTREME regimen": capitals compared with a known
 # regimen or drug, or called a regimen, are a regimen too
 _REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+(?:the\s+)?"
@@ -50,10 +49,10 @@ REGIMEN_WORD_AFTER_RE = re.compile(r"\s+regimen\b", re.I)  # "the EXTREME regime
 REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
 REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
 COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|against)\s+", re.I)  # "compared VMP with VTP"
-# an arm's size or label in a parenthesis: "(130)", "(n = 130)", "(arm A)"
-SIZE_PAREN_RE = re.compile(r"\s*\(\s*(?:(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|people))?|(?:arm|group|cohort)\s+(?:[A-Z]|\d{1,2}))\s*\)", re.I)
 # "no maintenance (arm A)": a label the article gives an arm, then uses alone ("36% in arm A", "in arms A, B and C")
 _ARM_LABEL = r"(?:[A-Z](?![\w-])|\d{1,2}(?![\w.-]))"
+# an arm's size or label in a parenthesis: "(130)", "(n = 130)", "(arm A)"
+SIZE_PAREN_RE = re.compile(rf"\s*\(\s*(?:(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|people))?|(?:arm|group|cohort)\s+{_ARM_LABEL})\s*\)", re.I)
 ARM_LABEL_DEF_RE = re.compile(rf"\s*\(\s*(?P<kind>arm|group|cohort)\s+(?P<label>{_ARM_LABEL})\s*\)", re.I)
 ARM_LABEL_USE_RE = re.compile(rf"\b(?P<kind>arm|group|cohort)s?\s+(?P<labels>{_ARM_LABEL}(?:\s*(?:,|and|or|&)\s*{_ARM_LABEL})*)", re.I)
 ARM_LABEL_ITEM_RE = re.compile(_ARM_LABEL)
@@ -82,11 +81,10 @@ OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
 LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
+# ("55%, 57% and 67% of patients in arms A, B and C": the arms by their labels)
 IMPLIED_RESPECTIVELY_RE = re.compile(
-    r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?(?P<arms>[^.;()]{1,80}?)\s+(?:groups|arms|cohorts)\b", re.I)
-# "55%, 57% and 67% of patients in arms A, B and C"
-IMPLIED_RESPECTIVELY_LABELS_RE = re.compile(
-    r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?(?:groups|arms|cohorts)\s+(?P<arms>[^.;()]{1,40})", re.I)
+    r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?"
+    r"(?:(?P<arms>[^.;()]{1,80}?)\s+(?:groups|arms|cohorts)\b|(?:groups|arms|cohorts)\s+(?P<labels>[^.;()]{1,40}))", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
 PAIR_JOIN_RE = re.compile(r"^(?:[^.]|\.(?=\d))*?(?:\band\b|;)")
 CLAUSE_AFTER_VALUE_RE = re.compile(r"[,;(]|\band\b")  # "72% had grade 3 or higher adverse events, and ... infections"
@@ -1039,7 +1037,7 @@ class Extractor:
                 nxt = next((x.unit for x in values[i + 1 :] if x.unit), None)
                 if nxt:
                     v.unit, v.rule = nxt, "value:unit-from-partner"
-            elif i and values[i - 1].unit and ELLIPTIC_LINK_RE.fullmatch(s, values[i - 1].end, v.start) and IN_GROUP_AFTER_RE.match(s, v.end):
+            elif v.rule == "value:elliptic" and i and values[i - 1].unit and not SENTENCE_BREAK_RE.search(s, values[i - 1].end, v.start):
                 # "seven people in the transplant group and five in the cyclophosphamide group"
                 v.unit, v.rule = values[i - 1].unit, "value:unit-from-partner"
             elif v.rule == "value:not-reached":
@@ -1242,9 +1240,10 @@ class Extractor:
                         rules.append("arm:respectively")
                         return [(a, "arm:respectively") for a in arms]
         # "8.8% and 21.3% of patients in the D-VRd and VRd arms": "respectively" left unsaid
-        listed = (IMPLIED_RESPECTIVELY_RE.match(s, vals[-1].end) or IMPLIED_RESPECTIVELY_LABELS_RE.match(s, vals[-1].end)) if k >= 2 and not resp else None
+        listed = IMPLIED_RESPECTIVELY_RE.match(s, vals[-1].end) if k >= 2 and not resp else None
         if listed and all(BARE_LINK_RE.match(s[a.end : b.start]) for a, b in zip(vals, vals[1:])):
-            lst = self.arm_phrases(text, ms, s_start + listed.start("arms"), s_start + listed.end("arms"), join=False)
+            group = "arms" if listed["arms"] else "labels"
+            lst = self.arm_phrases(text, ms, s_start + listed.start(group), s_start + listed.end(group), join=False)
             if len(lst) == k and all(BARE_LINK_RE.match(text[a[2] : b[1]]) for a, b in zip(lst, lst[1:])):
                 rules.append("arm:respectively-implied")
                 return [(a[0], "arm:respectively-implied") for a in lst]

@@ -96,8 +96,8 @@ class Found:
 
 
 # "Half of them were still alive after 54.1 months", "half of the people who had X were alive at 14.6 months"
-HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\balive\s+$", re.I)
-HALF_ALIVE_AT_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\balive\s+(?:at|after)\s+$", re.I)
+# (before "at/after" for the timepoint that is not one, before the number for the value that is)
+HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\balive\s+(?:(?:at|after)\s+)?$", re.I)
 # "the myeloma took 19 months to start growing again": how long until something happened, not a treatment's length
 TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
@@ -440,7 +440,7 @@ class NumberGrammar:
             after = s[b:]
             before = lead(s, m.start())
             if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()) and not (
-                    HALF_ALIVE_AT_RE.search(s, max(0, m.start() - 130), m.start())):
+                    HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 130), m.start())):
                 continue
             if unit in ("months", "years", "weeks") and self.restated_re.search(before):
                 continue  # "76.2 months (over six years)": the value before, in other units
@@ -456,11 +456,13 @@ class NumberGrammar:
                 continue
             if re.match(r"^\s*(?:/|-\d|–\d|:)", after) or re.search(r"\d[/:]$", before):
                 continue  # dates, times, ranges
-            if unit is None and m["num"][0].isalpha() and not (ELLIPTIC_BEFORE_RE.search(before) and IN_GROUP_AFTER_RE.match(after)):
-                continue  # bare number words ("one of the...") are values only in "and five in the X group"
+            # "seven people in the X group and five in the Y group": a count with its noun left out
+            elliptic = unit is None and bool(ELLIPTIC_BEFORE_RE.search(before)) and bool(IN_GROUP_AFTER_RE.match(after))
+            if unit is None and m["num"][0].isalpha() and not elliptic:
+                continue  # bare number words ("one of the...") are values only when elliptic
             bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
             start = m.start() if m["bound"] else a
-            rule = "value:number-unit" if unit else "value:bare-number"
+            rule = "value:number-unit" if unit else "value:elliptic" if elliptic else "value:bare-number"
             out.append(Value(start, b, n, unit, bound, rule))
         for m in self.not_reached_re.finditer(s):
             if not is_masked(*m.span()):

@@ -23,6 +23,8 @@ BY_END_RE = re.compile(r"\bby\s*$")
 MILLIONS_RE = re.compile(r"\s+(?:thousand|million|billion|bn)\b", re.I)  # "660 million people": a population
 # the end of a range or pair just before a count: "aged 18 to 65 were assigned", "20 to 25 on placebo"
 RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\s*$")
+# "aged 65", "aged up to 56 were randomised": an age, not a count
+AGE_BEFORE_RE = re.compile(r"\bage[sd]?(?:\s+(?:up\s+to|under|over|below|above|from|of))?\s*$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
 RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated)\b", re.I)
@@ -157,14 +159,15 @@ class NumberGrammar:
         self.cue_before_re = re.compile(
             rf"(?:^|\W)(?:{alternation(ss['cues_before'])})\s*(?:\([^()]{{0,40}}\)\s*)?(?:the\s+(?:first|last|initial|remaining)\s+)?$", re.I)
         self.cue_after_re = re.compile(rf"^(?:\s+[\w,-]+){{0,14}}?\s+(?:{alternation(ss['cues_after'])})\b", re.I)
-        self.bare_sample_re = re.compile(rf"(?<![\w.,/%-])(?P<num>{NUM})\s+(?:{alternation(ss['bare_cues_after'])})\b", re.I)
+        self.bare_sample_re = re.compile(rf"(?<![\w.,/%-])(?P<num>{NUM})(?:\s+of\s+(?:them|these))?\s+(?:{alternation(ss['bare_cues_after'])})\b", re.I)
         # "216 people had venetoclax ...", "238 people took oral azacitidine and 234 took a placebo",
         # "393 on STRIDE", "525 men also took apalutamide": a count right before an arm's name (sample_sizes checks the arm is there)
         self.arm_sample_re = re.compile(
             rf"(?<![\w.,/%$:-])(?P<num>{NUM}|{word_num})(?:\s+(?P<noun>{nouns}))?(?:\s+(?:also|all|instead))?\s+(?:{alternation(ss['arm_cues_after'])})\s+(?:(?:the|a|an)\s+)?", re.I)
         # "Randomised: 768 (387 panobinostat, 381 placebo)": a labelled size, then its arms' in a parenthesis
         self.label_sample_re = re.compile(rf"\b(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
-        self.elliptic_sample_re = re.compile(rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got|a|an)\b)", re.I)
+        self.elliptic_sample_re = re.compile(
+            rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got|had|took|carried\s+on|continued|stayed|a|an)\b)", re.I)
         self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{alternation(ss['not_after'])})\b", re.I)
         # "median follow-up", "followed patients for a median of 55 months"
@@ -341,7 +344,7 @@ class NumberGrammar:
             if self.event_before_re.search(before) or (event_until >= 0 and AND_AGAIN_RE.match(s, event_until, m.start())):
                 event_until = m.end()
                 continue
-            if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or re.search(r"\bage[sd]?\s*$", before, re.I):
+            if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or AGE_BEFORE_RE.search(before):
                 continue
             if re.search(r"\b(?:\d+|one)\s+(?:in|out of)\s*$", before, re.I):
                 continue  # "about 1 in 3 people": a proportion
@@ -371,8 +374,8 @@ class NumberGrammar:
             n = self.to_number(m["num"])
             if not is_count(n) or ("," not in m["num"] and is_year(n)):
                 continue
-            if RANGE_END_RE.search(lead(s, m.start())):
-                continue  # "aged 18 to 65 were randomly assigned": the end of a range
+            if RANGE_END_RE.search(lead(s, m.start())) or AGE_BEFORE_RE.search(lead(s, m.start())):
+                continue  # "aged 18 to 65 were randomly assigned", "aged up to 56 were put at random": ages
             if not any(f.start <= m.start() < f.end for f in out):
                 out.append(Found(m.start(), m.end("num"), "sample_size", n, "sample_size:cue-after"))
         # The arms' sizes, listed after the trial's and adding up to it: "in 307 patients (153 pembrolizumab,

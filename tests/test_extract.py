@@ -1082,3 +1082,18 @@ def test_an_endpoint_code_records_cannot_carry_is_refused_when_the_rules_load(tm
     monkeypatch.setattr(lexicon, "PATTERNS_DIR", tmp_path)
     with pytest.raises(lexicon.PatternFileError, match="unknown endpoint code.*XYZ"):
         lexicon.load_lexicon.__wrapped__()  # past the cache of the real rules
+
+
+def test_sample_sizes_put_at_random_and_lay_wording():
+    recs = records(
+        "A French group put 200 people under the age of 65 with newly diagnosed myeloma at random into two groups. "
+        "Only people who had responded were included, and 164 of them were then put at random into two groups: "
+        "81 had high-dose therapy and 83 carried on with the same chemotherapy. "
+        "In another trial, 185 people aged up to 56 were put at random into an early or a late transplant group. "
+        "Of the 297 people who took part, 174 went on to be randomised. "
+        "The meta-analysis brought together data on 1680 patients from six randomised trials. "
+        "Among the 401 people whose results could be analysed, 44 out of every 100 responded. "
+        "The trial randomised 562 people, 281 to each group.",
+        kind="sample_size",
+    )
+    assert [r.n for r in recs] == [200, 164, 81, 83, 185, 297, 174, 1680, 401, 562, 281]

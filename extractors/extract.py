@@ -58,6 +58,8 @@ ARM_LABEL_USE_RE = re.compile(rf"\b(?P<kind>arm|group|cohort)s?\s+(?P<labels>{_A
 ARM_LABEL_ITEM_RE = re.compile(_ARM_LABEL)
 WITHOUT_AFTER_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s+without\b(?=\s*[,.;)]|\s*$|\s+(?:it|them|the\s+drug|the\s+device)\b)", re.I)
 FIRST_WORD_ARM_RE = re.compile(r"\bthe\s+(?P<w>[A-Za-z][\w-]{2,})\s+(?:arm|group|cohort)\b")
+# "with an early transplant and 64 months with a late one": "one" stands for the head of an arm named before
+ONE_ARM_RE = re.compile(r"\b(?:a|an|the)\s+(?P<w>[a-z][\w-]{2,})\s+one\b")
 BETWEEN_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.I)
 UNDER_CONTROL_RE = re.compile(r"\bunder\s+$", re.I)
 OR_GAP_RE = re.compile(r"\s+or\s+")
@@ -650,8 +652,12 @@ class Extractor:
             state.randomised_arms, state.randomisation = [], []
             trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))
 
-        if state.randomised_arms and (by_word := self._arms_by_first_word(s, s_start, ms, state)):
-            ms = sorted(ms + by_word, key=lambda m: m.start)
+        # arms named by part of their name: "the tandem arm", "a late one"
+        by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []
+        by_part += self._arms_by_one(s, s_start, ms) if " one" in s else []
+        for m in by_part:
+            trace.add(m.rule, lambda: f"{m.text} -> {m.canon}")
+        ms = sorted(ms + by_part, key=lambda m: m.start) if by_part else ms
         N = self.numbers
         # Most sentences hold no digit: they only update what the reader remembers.
         has_numbers = bool(DIGIT_RE.search(s)) or bool(N.word_number_re.search(s))
@@ -820,6 +826,20 @@ class Extractor:
             arms = [x for x in dict.fromkeys(state.randomised_arms) if x.split()[0].lower() == word and " " in x]
             if len(arms) == 1:
                 out.append(Mention("ARM", a, b, w["w"], arms[0], "arm:first-word"))
+        return out
+
+    def _arms_by_one(self, s: str, s_start: int, ms: list[Mention]) -> list[Mention]:
+        """"64.6 months with an early transplant and 64 months with a late one": "a <word> one" after an arm
+        "<other word> <head>" is the arm "<word> <head>" when the arm lexicon knows that name (rule arm:one)."""
+        out = []
+        for w in ONE_ARM_RE.finditer(s):
+            a, b = s_start + w.start("w"), s_start + w.end()
+            before = [m for m in ms if m.label in ARM_LABELS and m.end <= a and " " in m.canon]
+            if not before or any(m.start < b and a < m.end for m in ms):
+                continue
+            name = f"{w['w'].lower()} {before[-1].canon.split(' ', 1)[1]}"
+            if name in self.lexicon.generic_arms and name != before[-1].canon:
+                out.append(Mention("ARM", a, b, s[w.start("w") : w.end()], name, "arm:one"))
         return out
 
     def _trial_treatment_arms(self, text: str, trial: Mention, ms: list[Mention], hi: int, state: ReaderState) -> list[str]:

@@ -1097,3 +1097,18 @@ def test_sample_sizes_put_at_random_and_lay_wording():
         kind="sample_size",
     )
     assert [r.n for r in recs] == [200, 164, 81, 83, 185, 297, 174, 1680, 401, 562, 281]
+
+
+def test_a_late_one_and_lay_event_free_survival():
+    text = ("In a French trial, 185 people were put at random into an early transplant group or a late transplant group. "
+            "People in the two groups lived for about the same length of time: a median of 64.6 months with an early "
+            "transplant and 64 months with a late one. After five years, 28% of the early transplant group were alive "
+            "without their myeloma having come back or any other major setback, against 10% of the late transplant group. "
+            "An early response and a late one were both seen in 40% of patients.")
+    res = records(text)
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("OS", [("early transplant", 64.6, "months"), ("late transplant", 64, "months")]),
+        ("EFS", [("early transplant", 28, "%"), ("late transplant", 10, "%")]),
+    ]
+    assert ("arm:one", "late one -> late transplant") in [m for t in explain(clean(
+        text, source="t.txt", content_type="text/plain")) for m in t.matches]

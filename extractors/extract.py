@@ -40,8 +40,13 @@ NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on)|did\
 WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 # "ADT plus AA 1,000 mg once daily plus P 5 mg": a dose between the drugs of one arm
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
-JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|(?:a\s+)?doses?\s+of\b|{DOSE})*$", re.I)
+JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
+# "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
+EITHER_RE = re.compile(r"\beither\s*$", re.I)
+CHOICE_OR_RE = re.compile(r"\s+or\s+")
+# "Imfinzi, also known as durvalumab, plus ...": the same drug named again
+DRUG_ALIAS_GAP_RE = re.compile(r"\s*,?\s*(?:also\s+)?(?:known\s+as|called|sold\s+as|marketed\s+as|a\.k\.a\.|aka)\s+", re.I)
 # "compared VMP with VTP", "nivolumab versus EXTREME", "the EXTREME regimen": capitals compared with a known
 # regimen or drug, or called a regimen, are a regimen too
 _REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+(?:the\s+)?"
@@ -570,7 +575,15 @@ class Extractor:
             gap_from = max(phrases[-1][-1].end, absorbed_until) if phrases else 0
             # "to VTD (130), TD (127) or ...": after an arm's size, a comma lists the next arm
             sized = absorbed_until > 0 and SIZE_PAREN_RE.fullmatch(text, phrases[-1][-1].end, absorbed_until)
-            if phrases and not (sized and "," in text[gap_from : m.start]) and (JOIN_RE if join else TIGHT_JOIN_RE).match(text[gap_from : m.start]):
+            gap = text[gap_from : m.start]
+            if phrases and not (sized and "," in gap) and (JOIN_RE if join else TIGHT_JOIN_RE).match(gap):
+                phrases[-1].append(m)
+            elif phrases and (
+                (m.canon == phrases[-1][-1].canon and DRUG_ALIAS_GAP_RE.fullmatch(gap))
+                # (not "to either lenalidomide or placebo": there "either" opens the list of arms)
+                or (CHOICE_OR_RE.fullmatch(gap) and len(phrases[-1]) >= 2 and m.canon not in self.lexicon.controls
+                    and EITHER_RE.search(text, phrases[-1][-1].start - 12, phrases[-1][-1].start))
+            ):
                 phrases[-1].append(m)
             else:
                 phrases.append([m])
@@ -593,6 +606,8 @@ class Extractor:
                 prev = ph[j - 1] if j else None
                 if prev and "arm:route" in (m.rule, prev.rule) and names and ROUTE_GAP_RE.fullmatch(text, prev.end, m.start):
                     names[-1] = f"{names[-1]} {name}"  # "subcutaneous daratumumab", "daratumumab intravenous"
+                elif prev and names and CHOICE_OR_RE.fullmatch(text, prev.end, m.start):
+                    names[-1] = f"{names[-1]} or {name}"  # "either cisplatin or carboplatin"
                 elif name not in names:
                     names.append(name)
                     rules.append(m.rule)

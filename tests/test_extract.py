@@ -1112,3 +1112,19 @@ def test_a_late_one_and_lay_event_free_survival():
     ]
     assert ("arm:one", "late one -> late transplant") in [m for t in explain(clean(
         text, source="t.txt", content_type="text/plain")) for m in t.matches]
+
+
+def test_a_choice_inside_an_arm_and_a_drug_named_twice():
+    def randomised(sentence):
+        text = sentence + " Median overall survival was 13.0 vs 10.3 months."
+        return [a[0] for r in records(text) for a in arms(r)]
+
+    assert randomised("Patients were randomly assigned to durvalumab plus etoposide and either cisplatin or carboplatin "
+                      "(268 patients), or to the chemotherapy alone (269 patients).") == [
+        "durvalumab and etoposide and cisplatin or carboplatin", "chemotherapy"]
+    assert randomised("Patients were randomly assigned to Imfinzi, also known as durvalumab, plus chemotherapy or "
+                      "chemotherapy alone.") == ["durvalumab and chemotherapy", "chemotherapy"]
+    # "either" that opens the list of arms
+    assert randomised("Patients were randomly assigned to either lenalidomide or placebo.") == ["lenalidomide", "placebo"]
+    assert randomised("Patients were randomly assigned to either lenalidomide plus dexamethasone or bortezomib plus "
+                      "dexamethasone.") == ["lenalidomide and dexamethasone", "bortezomib and dexamethasone"]

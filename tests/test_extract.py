@@ -1128,3 +1128,12 @@ def test_a_choice_inside_an_arm_and_a_drug_named_twice():
     assert randomised("Patients were randomly assigned to either lenalidomide or placebo.") == ["lenalidomide", "placebo"]
     assert randomised("Patients were randomly assigned to either lenalidomide plus dexamethasone or bortezomib plus "
                       "dexamethasone.") == ["lenalidomide and dexamethasone", "bortezomib and dexamethasone"]
+
+
+def test_organ_failures_are_adverse_events_and_fatal_ones_treatment_related_deaths():
+    res = records("Patients were randomly assigned to carfilzomib or bortezomib. Acute renal failure of any grade was "
+                  "reported in 13.9% of the carfilzomib group versus 6.2% of the bortezomib group, and cardiac failure in "
+                  "10.8% versus 4.3%. Fatal treatment-related adverse events were more frequent with carfilzomib (6.5%) "
+                  "than with bortezomib (4.3%).")
+    assert [(r.endpoint, [a[1] for a in arms(r)]) for r in res] == [
+        ("AE", [13.9, 6.2]), ("AE", [10.8, 4.3]), ("TRM", [6.5, 4.3])]

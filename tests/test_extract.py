@@ -1028,6 +1028,7 @@ FLOORS = {
     (1, 70): {"results": 0.97, "trials": 0.99, "sample_sizes": 0.94, "follow_ups": 0.95},
     (71, 82): {"results": 0.96, "trials": 0.99, "sample_sizes": 0.85, "follow_ups": 0.91},
     (83, 94): {"results": 0.92, "trials": 0.98, "sample_sizes": 0.88, "follow_ups": 0.95},
+    (95, 106): {"results": 0.69, "trials": 0.80, "sample_sizes": 0.84, "follow_ups": 0.97},
 }
 
 

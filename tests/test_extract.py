@@ -1139,3 +1139,13 @@ def test_organ_failures_are_adverse_events_and_fatal_ones_treatment_related_deat
                   "than with bortezomib (4.3%).")
     assert [(r.endpoint, [a[1] for a in arms(r)]) for r in res] == [
         ("AE", [13.9, 6.2]), ("AE", [10.8, 4.3]), ("TRM", [6.5, 4.3])]
+
+
+def test_trials_called_known_as_by_their_patients_and_by_group_codes():
+    text = ("A French study called GETUG-AFU 15, which included 385 men, found no difference. "
+            "An Italian study, known as Bologna 96, asked the same question. The study, known as SELECT, included "
+            "392 patients. In AXIS, 723 patients were randomised. The study is called ECOG E1A06. "
+            "In all, 668 patients were enrolled in Total Therapy 2 (TT2). In Europe, 500 patients were treated. "
+            "The drug, also known as durvalumab, was given. The regimen, known as FLOT, was given.")
+    assert [r.trial for r in records(text, kind="trial")] == [
+        "GETUG-AFU 15", "Bologna 96", "SELECT", "AXIS", "E1A06", "Total Therapy 2"]

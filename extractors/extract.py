@@ -83,7 +83,7 @@ PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
-VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
 LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")
@@ -1135,6 +1135,10 @@ class Extractor:
                 other_ep = other_ep or (ep is not g.endpoint and prev.end <= ep.start - s_start < v.start
                                         and ep.text.lower() != g.endpoint.text.lower()
                                         and bool(CLAUSE_AFTER_VALUE_RE.search(s, prev.end, ep.start - s_start)))
+                # "6.2% of men given docetaxel had febrile neutropenia, and 2.3% had a severe infection": each
+                # value followed by an event of its own
+                other_ep = other_ep or (ep is not g.endpoint and g.endpoint.start - s_start >= prev.end
+                                        and ep.start - s_start >= v.end and ep.text.lower() != g.endpoint.text.lower())
                 pair_done = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(CLAUSE_BREAK_RE.search(link))
                 # "at 12 months were 65.0% and 44.9%, at 18 months were 48.6% and 34.5%": a new timepoint, a new pair
                 pair_done = pair_done or (len(g.values) >= 2 and any(prev.end <= t.start < v.start for t in timepoints))

@@ -1149,3 +1149,12 @@ def test_trials_called_known_as_by_their_patients_and_by_group_codes():
             "The drug, also known as durvalumab, was given. The regimen, known as FLOT, was given.")
     assert [r.trial for r in records(text, kind="trial")] == [
         "GETUG-AFU 15", "Bologna 96", "SELECT", "AXIS", "E1A06", "Total Therapy 2"]
+
+
+def test_hormone_therapy_keeps_its_name_average_survival_and_one_event_per_value():
+    res = records("In CHAARTED, men had hormone therapy plus docetaxel or hormone therapy alone. The average survival was "
+                  "49.2 months with docetaxel compared with 32.2 months with hormone therapy alone. "
+                  "In CHAARTED, 6.2% of men given docetaxel had febrile neutropenia, and 2.3% had a severe infection.")
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("OS", [("docetaxel", 49.2, "months"), ("hormone therapy", 32.2, "months")]),
+        ("AE", [("docetaxel", 6.2, "%")]), ("AE", [("docetaxel", 2.3, "%")])]

@@ -82,7 +82,8 @@ PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\
                                 r"|\(ref\.\s*$", re.I)  # "(ref. MM-TR-11, version 4.0)"
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
-DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning)\b[^,;.()\d]*", re.I)
+PAREN_OPENS_RE = re.compile(r"\s*\(")
+DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
@@ -729,10 +730,18 @@ class Extractor:
                 source=source, kind="sample_size", trial=trial_at(f.start), n=int(f.number), arm=arm,
                 bound=f.bound, evidence=sentence_ev, rules=[f.rule]))
 
-        endpoints = [m for m in ms if m.label == "ENDPOINT"]
-        # "Median event-free survival, the time before the cancer grew, came back or ...": a definition
-        # right after an endpoint names no endpoint of its own
-        endpoints = [e for i, e in enumerate(endpoints) if not (i and DEFINITION_GAP_RE.fullmatch(text, endpoints[i - 1].end, e.start))]
+        # "Median event-free survival, the time before the cancer grew, came back or ...", "disease-free
+        # survival (time alive without the cancer coming back)": a definition right after an endpoint
+        # names no endpoint of its own
+        endpoints: list[Mention] = []
+        explained_until = -1
+        for e in (m for m in ms if m.label == "ENDPOINT"):
+            if e.start < explained_until or (endpoints and DEFINITION_GAP_RE.fullmatch(text, endpoints[-1].end, e.start)):
+                continue
+            endpoints.append(e)
+            close = text.find(")", e.end, s_end) if PAREN_OPENS_RE.match(text, e.end) else -1
+            if close > 0 and not DIGIT_RE.search(text, e.end, close):  # (not "response (complete response 15%)")
+                explained_until = close
         if not endpoints and state.last_endpoint and has_numbers and (state.asked or self.anaphora_re.search(s)):
             # "In patients with PD-L1-negative tumours, however, it was 11.2 months with the combination ...",
             # "Response rate?" - "By RECIST, 27.3% versus 11.9%."
@@ -1205,9 +1214,10 @@ class Extractor:
         arms = self._arms_for(g, vals, text, s_start, s_end, value_ends, ms, state, rules)
         both = BOTH_RE.search(s, vals[0].end, vals[0].end + 40) if len(vals) == 1 else None
         if both:  # "14.0 months in both the combination group and the nivolumab group"
-            pair = [p[0] for p in self.arm_phrases(text, ms, s_start + both.end(), s_end, join=False)[:2]]
-            if len(pair) < 2 and BOTH_GROUPS_RE.match(s, vals[0].end) and len(state.randomised_arms) == 2:
-                pair = state.randomised_arms  # "42% in both groups": the two arms of the randomisation
+            if BOTH_GROUPS_RE.match(s, vals[0].end):  # "42% in both groups": the two arms of the randomisation
+                pair = state.randomised_arms if len(state.randomised_arms) == 2 else []
+            else:
+                pair = list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start + both.end(), s_end, join=False)))[:2]
             if len(pair) == 2:
                 vals, arms = [vals[0], vals[0]], [(pair[0], "arm:both"), (pair[1], "arm:both")]
                 rules.append("arm:both")

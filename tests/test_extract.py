@@ -1158,3 +1158,20 @@ def test_hormone_therapy_keeps_its_name_average_survival_and_one_event_per_value
     assert [(r.endpoint, arms(r)) for r in res] == [
         ("OS", [("docetaxel", 49.2, "months"), ("hormone therapy", 32.2, "months")]),
         ("AE", [("docetaxel", 6.2, "%")]), ("AE", [("docetaxel", 2.3, "%")])]
+
+
+def test_chemotherapy_regimens_surgery_alone_both_groups_and_an_explained_endpoint():
+    res = records(
+        "The MAGIC trial randomised 503 people to surgery alone or to chemotherapy with ECF. Chemotherapy increased "
+        "the share of people alive at five years to 36%, from 23% with surgery alone. "
+        "The FLOT4 trial compared ECF with FLOT; 356 were assigned to FLOT and 360 to ECF/ECX. "
+        "Median disease-free survival (time alive without the cancer coming back) was 30 months with FLOT and 18 months "
+        "with ECF/ECX. A complete pathological regression was found in 16% of patients after FLOT and 6% after ECF/ECX. "
+        "Serious adverse events occurred in 27% of patients in both groups, so FLOT was not more dangerous overall, "
+        "with more diarrhoea with FLOT.")
+    assert [(r.trial, r.endpoint, arms(r)) for r in res] == [
+        ("MAGIC", "OS", [("chemotherapy", 36, "%"), ("surgery", 23, "%")]),
+        ("FLOT4", "DFS", [("FLOT", 30, "months"), ("ECF and ECX", 18, "months")]),
+        ("FLOT4", "CR", [("FLOT", 16, "%"), ("ECF and ECX", 6, "%")]),
+        ("FLOT4", "AE", [("FLOT", 27, "%"), ("ECF and ECX", 27, "%")]),
+    ]

@@ -65,6 +65,8 @@ WITHOUT_AFTER_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s+without\b(?=\
 FIRST_WORD_ARM_RE = re.compile(r"\bthe\s+(?P<w>[A-Za-z][\w-]{2,})\s+(?:arm|group|cohort)\b")
 # "with an early transplant and 64 months with a late one": "one" stands for the head of an arm named before
 ONE_ARM_RE = re.compile(r"\b(?:a|an|the)\s+(?P<w>[a-z][\w-]{2,})\s+one\b")
+# "42% with one transplant and 50% with two": a count that stands for "two transplants"
+COUNT_ARM_RE = re.compile(r"\b(?:with|have|had|given|after)\s+(?P<w>two|three)\b(?=\s*(?:[,.;:)]|$|and\b|or\b))")
 BETWEEN_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.I)
 UNDER_CONTROL_RE = re.compile(r"\bunder\s+$", re.I)
 OR_GAP_RE = re.compile(r"\s+or\s+")
@@ -231,6 +233,8 @@ class Extractor:
         self.nlp = build_nlp()
         self.numbers = NumberGrammar(self.lexicon)
         lx = self.lexicon
+        # "two transplants" -> "tandem transplant": the arm a generic phrase names
+        self.arm_of_phrase = {p.lower(): name for name, phrases in lx.generic_arms.items() for p in phrases}
         self.alias_index = {}
         self.group_of = {}
         for t in lx.trials:
@@ -864,6 +868,11 @@ class Extractor:
             name = f"{w['w'].lower()} {before[-1].canon.split(' ', 1)[1]}"
             if name in self.lexicon.generic_arms and name != before[-1].canon:
                 out.append(Mention("ARM", a, b, s[w.start("w") : w.end()], name, "arm:one"))
+        for w in COUNT_ARM_RE.finditer(s):
+            a, b = s_start + w.start("w"), s_start + w.end("w")
+            before = [m for m in ms if m.label in ARM_LABELS and m.end <= a and m.text.lower().startswith("one ")]
+            if before and (name := self.arm_of_phrase.get(f"{w['w']} {before[-1].text[4:].lower()}s")):
+                out.append(Mention("ARM", a, b, w["w"], name, "arm:one"))
         return out
 
     def _trial_treatment_arms(self, text: str, trial: Mention, ms: list[Mention], hi: int, state: ReaderState) -> list[str]:

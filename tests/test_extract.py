@@ -1175,3 +1175,17 @@ def test_chemotherapy_regimens_surgery_alone_both_groups_and_an_explained_endpoi
         ("FLOT4", "CR", [("FLOT", 16, "%"), ("ECF and ECX", 6, "%")]),
         ("FLOT4", "AE", [("FLOT", 27, "%"), ("ECF and ECX", 27, "%")]),
     ]
+
+
+def test_one_transplant_and_two():
+    text = ("The group asked 399 people under 60 who had just been diagnosed to take part in a trial called IFM 94. "
+            "Half were picked at random to have one transplant, and half to have two. The myeloma shrank by 90% (a very "
+            "good partial response or better) in 42 out of "
+            "every 100 people with one transplant, and in 50 out of every 100 with two. Seven years after diagnosis, "
+            "10% of the single-transplant group were alive without their myeloma having returned, compared with 20% of "
+            "the double-transplant group. In an early report on 228 people, 35% responded.")
+    recs = records(text, kind=None)
+    assert [r.n for r in recs if r.kind == "sample_size"] == [399, 228]
+    assert [(r.endpoint, arms(r)) for r in recs if r.kind == "result"] == [
+        ("VGPR", [("single transplant", 42, "%"), ("tandem transplant", 50, "%")]),
+        ("EFS", [("single transplant", 10, "%"), ("tandem transplant", 20, "%")])]

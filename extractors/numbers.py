@@ -103,7 +103,7 @@ HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\balive\s+(?:(?:at|afte
 # "the myeloma took 19 months to start growing again": how long until something happened, not a treatment's length
 TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
-ELLIPTIC_BEFORE_RE = re.compile(r"\band\s+$", re.I)
+ELLIPTIC_BEFORE_RE = re.compile(r"\band\s+(?:in\s+)?$", re.I)  # "and five in the X group", "and in 14 in the X group"
 IN_GROUP_AFTER_RE = re.compile(r"\s+(?:in|on)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:group|arm|cohort)s?\b", re.I)
 
 

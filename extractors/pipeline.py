@@ -51,6 +51,8 @@ COMPARISON_PREFIX = r"[≥≤](?=[A-Za-z])"  # "≥VGPR", "≥CR": a response ca
 GLUED_CITATION_INFIX = r"(?<=[A-Za-z])(?:\[|,)(?=\d)|(?<=\d)\[(?=\d)"
 # "chemotherapy)[7].": a citation after a closing bracket comes off the end, then the bracket
 CITATION_SUFFIX = r"(?<=[\)\].])\[\d[\d,–-]*$"
+# "... or to MPR-R. The trial ...": a full stop after a code's last capital is no initial ("F. Kennedy")
+CODE_STOP_SUFFIX = r"(?<=[A-Za-z0-9]-[A-Z])\.$"
 
 
 # --------------------------------------------------------------------------- regular expressions
@@ -576,7 +578,7 @@ def build_nlp() -> Language:
     nlp = spacy.blank("en")
     infixes = list(nlp.Defaults.infixes) + [CITATION_INFIX, DASH_INFIX, GLUED_CITATION_INFIX]
     prefixes = list(nlp.Defaults.prefixes) + [COMPARISON_PREFIX]
-    suffixes = list(nlp.Defaults.suffixes) + [CITATION_SUFFIX]
+    suffixes = list(nlp.Defaults.suffixes) + [CITATION_SUFFIX, CODE_STOP_SUFFIX]
     tokenizer = nlp.tokenizer
     nlp.tokenizer = TextKeepingTokenizer(
         nlp.vocab, rules=tokenizer.rules, prefix_search=compile_prefix_regex(prefixes).search,

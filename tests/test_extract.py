@@ -1189,3 +1189,13 @@ def test_one_transplant_and_two():
     assert [(r.endpoint, arms(r)) for r in recs if r.kind == "result"] == [
         ("VGPR", [("single transplant", 42, "%"), ("tandem transplant", 50, "%")]),
         ("EFS", [("single transplant", 10, "%"), ("tandem transplant", 20, "%")])]
+
+
+def test_a_code_ending_in_a_capital_ends_its_sentence_and_events_that_turned_up():
+    recs = records("They were randomly assigned to MPT-T or to MPR-R. Median PFS was 21.0 months with MPT-T and "
+                   "18.7 months with MPR-R. Second cancers turned up in 18 patients in the MPT-T group and in 14 in the "
+                   "MPR-R group. See John F. Kennedy.", kind=None)
+    assert [(r.endpoint, arms(r)) for r in recs if r.kind == "result"] == [
+        ("PFS", [("MPT-T", 21.0, "months"), ("MPR-R", 18.7, "months")]),
+        ("SPM", [("MPT-T", 18, "count"), ("MPR-R", 14, "count")])]
+    assert not [r for r in recs if r.kind == "sample_size"]

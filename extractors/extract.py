@@ -84,6 +84,7 @@ PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\
                                 r"|\(ref\.\s*$", re.I)  # "(ref. MM-TR-11, version 4.0)"
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
+FAVOURING_RE = re.compile(r"\b(?:favou?ring|in\s+favou?r\s+of)\s+(?:the\s+)?$", re.I)
 PAREN_OPENS_RE = re.compile(r"\s*\(")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
@@ -626,7 +627,9 @@ class Extractor:
     def read_sentence(self, text: str, s_start: int, s_end: int, mentions: list[Mention],
                       state: ReaderState, source: str, trace: Trace) -> list[DraftRecord]:
         s = text[s_start:s_end]
-        ms = [m for m in mentions if m.start >= s_start and m.end <= s_end]
+        # "78% vs 52%, favouring LEN-DEX": the arm a comparison favours labels none of its values
+        ms = [m for m in mentions if m.start >= s_start and m.end <= s_end
+              and not (m.label in ARM_LABELS and FAVOURING_RE.search(text, max(s_start, m.start - 25), m.start))]
         trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
         for m in ms:
             trace.add(m.rule, lambda: f"{m.text} -> {m.canon}" if m.canon != m.text else m.text)
@@ -1356,7 +1359,13 @@ class Extractor:
             # in 9% and 3% of patients, respectively": the arms in the order just given
             for i, a in zip(unnamed, earlier):
                 out[i] = (a, "arm:respectively-earlier")
-        named = [n for n, _ in out if n]
+        # a named arm stands for the randomised arm it is part of: "thalidomide" after "thalidomide-dexamethasone
+        # or placebo-dexamethasone"
+        def randomised_as(n: str) -> str:
+            holding = [a for a in context if n in COMBINED_RE.split(a)]
+            return holding[0] if n not in context and len(holding) == 1 else n
+
+        named = [randomised_as(n) for n, _ in out if n]
         if k >= 2 and not from_to and len(context) >= k and len(named) < k and all(n in context for n in named):
             # "41 vs 23 months" after "randomized to lenalidomide or placebo"; "less frequent with
             # osimertinib (34% vs 45%)": the arms not named are the other arms of the randomisation

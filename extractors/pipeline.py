@@ -253,7 +253,7 @@ class Sentences:
     whose start is already set keep it. Line breaks: any whitespace but the single space after
     a word is a token of its own ("\\n\\n  "), so the first non-space token after a whitespace
     token holding a newline starts a sentence (paragraphs never share one). A full stop glued
-    between two or more capitals and digits ("CCTG CE.6") ends nothing.
+    between a word of two or more capitals and digits ("CCTG CE.6") ends nothing.
     """
 
     def __init__(self, nlp: Language, punct_chars: list[str] | None = None):
@@ -268,9 +268,11 @@ class Sentences:
         at = numpy.minimum(self.final_chars.searchsorted(orth), len(self.final_chars) - 1)
         final = self.final_chars[at] == orth  # a sentence-final character
         # "CCTG CE.6", "NCIC CTG MY.10": a full stop glued between capitals and digits is part of a code
-        # (not after one capital: "in arms A, B and C.7 The ..." ends with a citation)
+        # (not after one capital: "in arms A, B and C.7 The ..." ends with a citation; nor after the end of a
+        # hyphenated name: "favouring LEN-DEX.7 The ...")
         glued = numpy.zeros(len(doc), dtype=bool)
         glued[1:-1] = (upper[:-2] == 1) & (alpha[:-2] == 1) & (length[:-2] >= 2) & (trailing[:-2] == 0) & (trailing[1:-1] == 0) & (digit[2:] == 1)
+        glued[2:-1] &= trailing[:-3] == 1
         final &= ~glued
         words = numpy.flatnonzero(~final & (punct == 0))
         starts = numpy.zeros(len(doc), dtype=bool)

@@ -1199,3 +1199,20 @@ def test_a_code_ending_in_a_capital_ends_its_sentence_and_events_that_turned_up(
         ("PFS", [("MPT-T", 21.0, "months"), ("MPR-R", 18.7, "months")]),
         ("SPM", [("MPT-T", 18, "count"), ("MPR-R", 14, "count")])]
     assert not [r for r in recs if r.kind == "sample_size"]
+
+
+def test_favouring_names_no_value_a_drug_stands_for_its_randomised_arm_and_thromboembolic_events():
+    res = records(
+        "The trial S0232 randomised patients to lenalidomide plus dexamethasone (LEN-DEX; n=97) or placebo plus "
+        "dexamethasone (PLC-DEX; n=95), with crossover to LEN-DEX encouraged.7 At 1 year, progression-free survival "
+        "was 78% vs 52%, favouring LEN-DEX.7 Thromboembolic events occurred in 23.5% vs 5%.\n\n"
+        "A second study randomised 470 patients to thalidomide-dexamethasone or placebo-dexamethasone. Grade 4 "
+        "adverse events were more frequent with thalidomide (30.3% v 22.8%). Dexamethasone was given in both groups "
+        "(40% v 20%).")
+    assert [(r.endpoint, arms(r)) for r in res][:3] == [
+        ("PFS", [("LEN-DEX", 78, "%"), ("PLC-DEX", 52, "%")]),
+        ("AE", [("LEN-DEX", 23.5, "%"), ("PLC-DEX", 5, "%")]),
+        ("AE", [("thalidomide", 30.3, "%"), ("placebo and dexamethasone", 22.8, "%")]),
+    ]
+    # a drug that is part of both arms stands for neither
+    assert ("dexamethasone", 40, "%") not in [a for r in res for a in arms(r)]

@@ -302,10 +302,11 @@ def _plain_block_breaks(doc):
 
 
 def _plain_glued_codes(doc):
-    """"CCTG CE.6": a full stop glued between two or more capitals and digits starts no sentence."""
+    """"CCTG CE.6": a full stop glued between a word of two or more capitals and digits starts no sentence."""
     for t in doc[1:-1]:
         prev, nxt = doc[t.i - 1], doc[t.i + 1]
-        if t.text == "." and prev.is_upper and prev.is_alpha and len(prev) >= 2 and not prev.whitespace_ and not t.whitespace_ and nxt.is_digit:
+        word = prev.i == 0 or doc[prev.i - 1].whitespace_  # "CE.6", not "LEN-DEX.7"
+        if t.text == "." and prev.is_upper and prev.is_alpha and len(prev) >= 2 and word and not prev.whitespace_ and not t.whitespace_ and nxt.is_digit:
             nxt.is_sent_start = False
     return doc
 

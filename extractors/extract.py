@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 
 from extractors.clean_text import CELL_SEP_RE, cell_spans
 from extractors.lexicon import Lexicon, alternation, expand_alternatives, load_lexicon
-from extractors.numbers import RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
+from extractors.numbers import PAREN_RE, RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -1104,8 +1104,20 @@ class Extractor:
                     v.unit = partners[0].unit
         trial_spans = [(m.start - s_start, m.end - s_start) for m in ms if m.label in ("TRIAL", "TRIAL_REF")]
 
+        parens = [p.span() for p in PAREN_RE.finditer(s)]
+
+        def aside(e: Mention, v: Value) -> bool:
+            """"Three deaths in the X group (pneumonitis, encephalitis and heart failure) ... were attributed to
+            treatment": an event named in a parenthesis the value is not in explains the value's event."""
+            a, b = e.start - s_start, e.end - s_start
+            return any(p <= a and b <= q and not p <= v.start < q for p, q in parens)
+
         def endpoint_for(v: Value) -> Mention | None:
             eps = [(e.start - s_start, e.end - s_start, e) for e in endpoints if self._unit_fits(e.canon, v.unit)]
+            # (an event named aside is the value's only when it is all there is)
+            set_aside = [(a, b, e) for a, b, e in eps if aside(e, v)]
+            if set_aside and len(set_aside) < len(eps):
+                eps = [x for x in eps if x not in set_aside]
             # "... were alive at 5 years, even though 66% of chemotherapy patients crossed over": a
             # concessive clause is about something else
             eps = [(a, b, e) for a, b, e in eps if not (b <= v.start and CLAUSE_BREAK_RE.search(s, b, v.start))]
@@ -1145,7 +1157,7 @@ class Extractor:
                     bool(PAIR_JOIN_RE.match(link))
                     # "16.6 vs 5.4 months in BRCA-mutated patients, 13.6 vs 5.4 months in the HRD population"
                     or "," in link and bool(VS_NEXT_RE.match(s, v.end)))
-                other_ep = any(e.canon != ep.canon and prev.end <= e.start - s_start < v.start for e in endpoints)
+                other_ep = any(e.canon != ep.canon and prev.end <= e.start - s_start < v.start and not aside(e, v) for e in endpoints)
                 # "98.0% and 77.7% ..., and grade >=3 adverse events in 47.4% and 25.2%": the endpoint
                 # named again after a pair opens the next comparison
                 other_ep = other_ep or (len(g.values) >= 2 and ep is not g.endpoint and ep.start - s_start >= prev.end)

@@ -1216,3 +1216,16 @@ def test_favouring_names_no_value_a_drug_stands_for_its_randomised_arm_and_throm
     ]
     # a drug that is part of both arms stands for neither
     assert ("dexamethasone", 40, "%") not in [a for r in res for a in arms(r)]
+
+
+def test_treatment_deaths_in_words_a_minimum_follow_up_and_events_named_aside():
+    res = records(
+        "CheckMate 025 randomised 821 patients to nivolumab or everolimus. With a minimum follow-up of 64 months "
+        "(median 72 months), median overall survival was 25.8 vs 19.7 months. Three deaths in the nivolumab group "
+        "(pneumonitis, encephalitis and heart failure) and one in the everolimus group (myelosuppression) were "
+        "attributed to treatment. One patient in the everolimus group died of treatment toxicity.", kind=None)
+    assert [(r.endpoint, arms(r)) for r in res if r.kind == "result"] == [
+        ("OS", [("nivolumab", 25.8, "months"), ("everolimus", 19.7, "months")]),
+        ("TRM", [("nivolumab", 3, "count"), ("everolimus", 1, "count")]),
+        ("TRM", [("everolimus", 1, "count")])]
+    assert [r.months for r in res if r.kind == "follow_up"] == [72]

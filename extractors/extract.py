@@ -84,6 +84,7 @@ PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\
                                 r"|\(ref\.\s*$", re.I)  # "(ref. MM-TR-11, version 4.0)"
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
+AMONG_THE_RE = re.compile(r"\bamong\s+the\s+$", re.I)
 FAVOURING_RE = re.compile(r"\b(?:favou?ring|in\s+favou?r\s+of)\s+(?:the\s+)?$", re.I)
 PAREN_OPENS_RE = re.compile(r"\s*\(")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
@@ -715,7 +716,8 @@ class Extractor:
             for f in samples
             # a whole trial's size comes with its arms: "assigned 614 patients to Revlimid or placebo"
             # (not "231 patients to lenalidomide and 229 to placebo", "(231 patients)")
-            if not s[: f.start].rstrip().endswith("(") and OR_ARMS_RE.search(s, f.end)
+            # (nor "Among the 289 patients whose tumours ...": part of the trial's patients)
+            if not s[: f.start].rstrip().endswith("(") and not AMONG_THE_RE.search(s, 0, f.start) and OR_ARMS_RE.search(s, f.end)
             and sum(1 for m in ms if m.label in ARM_LABELS and m.start >= s_start + f.end) >= 2
         ):
             state.trial, state.randomised_arms, state.randomisation = None, [], []

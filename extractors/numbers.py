@@ -167,7 +167,7 @@ class NumberGrammar:
         # "Randomised: 768 (387 panobinostat, 381 placebo)": a labelled size, then its arms' in a parenthesis
         self.label_sample_re = re.compile(rf"\b(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
         self.elliptic_sample_re = re.compile(
-            rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got|had|took|carried\s+on|continued|stayed|a|an)\b)", re.I)
+            rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got|had|took|carried\s+on|continued|stayed|did\s+not|a|an)\b)", re.I)
         self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
         self.not_after_ss_re = re.compile(rf"^\s+(?:{alternation(ss['not_after'])})\b", re.I)
         # "median follow-up", "followed patients for a median of 55 months"

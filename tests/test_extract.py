@@ -1237,3 +1237,12 @@ def test_among_the_n_patients_keeps_the_trial():
                   "and 3.1 months with placebo.", kind=None)
     assert [(r.kind, r.trial) for r in res if r.kind in ("result", "sample_size")] == [
         ("sample_size", "CAPItello-291"), ("sample_size", "CAPItello-291"), ("result", "CAPItello-291")]
+
+
+def test_still_relapse_free_years_later_and_those_who_did_not():
+    recs = records("By randomisation, 323 patients received thalidomide and 345 did not. Among those who reached "
+                   "complete remission, 45% of thalidomide-treated patients were still relapse-free 7 years later, "
+                   "compared with 20% on the control arm.", kind=None)
+    assert [r.n for r in recs if r.kind == "sample_size"] == [323, 345]
+    assert [(r.endpoint, arms(r)) for r in recs if r.kind == "result"] == [
+        ("DFS", [("thalidomide", 45, "%"), ("control", 20, "%")])]

@@ -84,6 +84,8 @@ PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\
                                 r"|\(ref\.\s*$", re.I)  # "(ref. MM-TR-11, version 4.0)"
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
+SIZE_WORD_ARMS = ("maintenance", "triplets", "doublet")  # words that name an arm only when no drug does
+ADDING_RE = re.compile(r"\b(?:adding|the\s+addition\s+of)\s+$", re.I)
 AMONG_THE_RE = re.compile(r"\bamong\s+the\s+$", re.I)
 FAVOURING_RE = re.compile(r"\b(?:favou?ring|in\s+favou?r\s+of)\s+(?:the\s+)?$", re.I)
 PAREN_OPENS_RE = re.compile(r"\s*\(")
@@ -604,8 +606,8 @@ class Extractor:
                 before = text[max(lo, m.start - 25) : m.start]
                 if WITHOUT_RE.search(before) and len(ph) > 1:
                     continue
-                if m.label == "ARM" and m.canon == "maintenance" and any(x.label != "ARM" for x in ph):
-                    continue  # "Revlimid maintenance" is the lenalidomide arm
+                if m.label == "ARM" and m.canon in SIZE_WORD_ARMS and any(x.label != "ARM" for x in ph):
+                    continue  # "Revlimid maintenance" is the lenalidomide arm, "the VRd triplet" the VRd arm
                 # an abbreviation in a name written with "+" stays as written; drugs by their generic name
                 name = m.text if plus and m.label == "ARM" and m.text.isupper() else m.canon
                 if NEGATION_RE.search(before) and (m.label in ("DRUG", "REGIMEN") or m.canon == "maintenance"):
@@ -1363,7 +1365,9 @@ class Extractor:
                 continue
             window_before = self.arm_phrases(text, ms, s_start + self._before_window_start(s, v, value_ends), s_start + v.start)
             if window_before and not from_to:
-                out.append((window_before[-1][0], "arm:before-value"))
+                # "adding capecitabine to gemcitabine raised median survival to 28.0 months": the drug added
+                added = [p for p in window_before if ADDING_RE.search(text, max(s_start, p[1] - 25), p[1])]
+                out.append(((added or window_before)[-1][0], "arm:before-value"))
                 continue
             out.append((None, None))
         unnamed = [i for i, (n, _) in enumerate(out) if n is None]
@@ -1387,8 +1391,10 @@ class Extractor:
             out = [(n, r) if n else (next(rest), "arm:randomisation-context") for n, r in out]
         if from_to and out[1][0] is None:
             subj = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
+            # "adding capecitabine to gemcitabine raised ... to 28.0 months": the drug added
+            added = [p for p in subj if ADDING_RE.search(text, max(s_start, p[1] - 25), p[1])]
             if subj:
-                out[1] = (subj[-1][0], "arm:from-to-subject")
+                out[1] = ((added or subj)[-1][0], "arm:from-to-subject")
         if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
             # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo"
             out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")

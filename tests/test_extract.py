@@ -1246,3 +1246,18 @@ def test_still_relapse_free_years_later_and_those_who_did_not():
     assert [r.n for r in recs if r.kind == "sample_size"] == [323, 345]
     assert [(r.endpoint, arms(r)) for r in recs if r.kind == "result"] == [
         ("DFS", [("thalidomide", 45, "%"), ("control", 20, "%")])]
+
+
+def test_pooled_triplets_and_the_drug_added():
+    res = records(
+        "EMN01 randomised patients to MPR, CPR or Rd. The primary comparison pooled the two triplets against the "
+        "doublet. Median progression-free survival was 22 months for the triplet combinations versus 21 months for "
+        "Rd, and the 4-year overall survival rate was 67% for the triplets and 58% for the doublet. "
+        "In ESPAC-4, adding capecitabine to gemcitabine raised median overall survival to 28.0 months, from 25.5 "
+        "months with gemcitabine alone. In another trial, the VRd triplet gave a response rate of 80% vs 70% with Rd.")
+    assert [arms(r) for r in res] == [
+        [("triplets", 22, "months"), ("Rd", 21, "months")],
+        [("triplets", 67, "%"), ("doublet", 58, "%")],
+        [("capecitabine", 28.0, "months"), ("gemcitabine", 25.5, "months")],
+        [("VRd", 80, "%"), ("Rd", 70, "%")],
+    ]

@@ -863,6 +863,12 @@ class Extractor:
                 out.append(Mention("ARM", a, b, w["w"], arms[0], "arm:first-word"))
         return out
 
+    @staticmethod
+    def _added_or_all(text: str, phrases: list[tuple[str, int, int, str]], lo: int) -> list[tuple[str, int, int, str]]:
+        """"adding capecitabine to gemcitabine raised median survival to 28.0 months": of the arm phrases
+        before a value, the drug added is the value's arm; without one, all of them."""
+        return [p for p in phrases if ADDING_RE.search(text, max(lo, p[1] - 25), p[1])] or phrases
+
     def _arms_by_one(self, s: str, s_start: int, ms: list[Mention]) -> list[Mention]:
         """"64.6 months with an early transplant and 64 months with a late one": "a <word> one" after an arm
         "<other word> <head>" is the arm "<word> <head>" when the arm lexicon knows that name (rule arm:one)."""
@@ -1365,9 +1371,7 @@ class Extractor:
                 continue
             window_before = self.arm_phrases(text, ms, s_start + self._before_window_start(s, v, value_ends), s_start + v.start)
             if window_before and not from_to:
-                # "adding capecitabine to gemcitabine raised median survival to 28.0 months": the drug added
-                added = [p for p in window_before if ADDING_RE.search(text, max(s_start, p[1] - 25), p[1])]
-                out.append(((added or window_before)[-1][0], "arm:before-value"))
+                out.append((self._added_or_all(text, window_before, s_start)[-1][0], "arm:before-value"))
                 continue
             out.append((None, None))
         unnamed = [i for i, (n, _) in enumerate(out) if n is None]
@@ -1391,10 +1395,8 @@ class Extractor:
             out = [(n, r) if n else (next(rest), "arm:randomisation-context") for n, r in out]
         if from_to and out[1][0] is None:
             subj = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
-            # "adding capecitabine to gemcitabine raised ... to 28.0 months": the drug added
-            added = [p for p in subj if ADDING_RE.search(text, max(s_start, p[1] - 25), p[1])]
             if subj:
-                out[1] = ((added or subj)[-1][0], "arm:from-to-subject")
+                out[1] = (self._added_or_all(text, subj, s_start)[-1][0], "arm:from-to-subject")
         if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
             # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo"
             out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")

@@ -1029,7 +1029,7 @@ FLOORS = {
     (1, 70): {"results": 0.97, "trials": 0.99, "sample_sizes": 0.94, "follow_ups": 0.95},
     (71, 82): {"results": 0.96, "trials": 0.99, "sample_sizes": 0.88, "follow_ups": 0.91},
     (83, 94): {"results": 0.95, "trials": 0.98, "sample_sizes": 0.95, "follow_ups": 0.99},
-    (95, 106): {"results": 0.90, "trials": 0.99, "sample_sizes": 0.87, "follow_ups": 0.97},
+    (95, 106): {"results": 0.92, "trials": 0.99, "sample_sizes": 0.88, "follow_ups": 0.97},
 }
 
 

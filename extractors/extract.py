@@ -87,7 +87,6 @@ SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 SIZE_WORD_ARMS = ("maintenance", "triplets", "doublet")  # words that name an arm only when no drug does
 ADDING_RE = re.compile(r"\b(?:adding|the\s+addition\s+of)\s+$", re.I)
 AMONG_THE_RE = re.compile(r"\bamong\s+the\s+$", re.I)
-FAVOURING_RE = re.compile(r"\b(?:favou?ring|in\s+favou?r\s+of)\s+(?:the\s+)?$", re.I)
 PAREN_OPENS_RE = re.compile(r"\s*\(")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
@@ -148,7 +147,7 @@ SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?\b(?:and|or|ve
 HYPOTHETICAL_RE = re.compile(r"\s*(?:(?:for example|for instance|say|so),?\s+)?(?:if|imagine|suppose|let's say)\b", re.I)
 LIST_OR_RE = re.compile(r",\s+or\s+(?!to\b)")  # "A, B, or C": the comma before the last "or"
 LIST_SEP_RE = re.compile(r",\s+(?:or\s+)?")
-FAVOUR_BEFORE_RE = re.compile(r"\bin\s+favou?r\s+of\s+(?:the\s+)?$", re.I)
+FAVOUR_BEFORE_RE = re.compile(r"\b(?:in\s+favou?r\s+of|favou?ring)\s+(?:the\s+)?$", re.I)
 COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
@@ -630,9 +629,7 @@ class Extractor:
     def read_sentence(self, text: str, s_start: int, s_end: int, mentions: list[Mention],
                       state: ReaderState, source: str, trace: Trace) -> list[DraftRecord]:
         s = text[s_start:s_end]
-        # "78% vs 52%, favouring LEN-DEX": the arm a comparison favours labels none of its values
-        ms = [m for m in mentions if m.start >= s_start and m.end <= s_end
-              and not (m.label in ARM_LABELS and FAVOURING_RE.search(text, max(s_start, m.start - 25), m.start))]
+        ms = [m for m in mentions if m.start >= s_start and m.end <= s_end]
         trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
         for m in ms:
             trace.add(m.rule, lambda: f"{m.text} -> {m.canon}" if m.canon != m.text else m.text)
@@ -1348,7 +1345,8 @@ class Extractor:
             opened = s.rfind("(", 0, v.start)
             if close >= 0 and opened > s.rfind(")", 0, v.start) and any(opened < x.start < close for x in vals if x is not v):
                 limit = s_start + close  # "(39.7% vs 27.6%) were higher with Isa-Kd": the parenthesis holds the comparison
-            # "... 32.1 vs 22.8 months, in favor of the atezolizumab arm": the arm the comparison favours
+            # "... 32.1 vs 22.8 months, in favor of the atezolizumab arm", "78% vs 52%, favouring LEN-DEX": the
+            # arm the comparison favours
             window_after = [a for a in window_after if a[1] < limit and not FAVOUR_BEFORE_RE.search(text, max(0, a[1] - 25), a[1])]
             if after_bare:
                 out.append((after_bare[i], "arm:after-values"))

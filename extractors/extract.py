@@ -44,9 +44,6 @@ JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|ei
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
 EITHER_RE = re.compile(r"\beither\s*$", re.I)
-CHOICE_OR_RE = re.compile(r"\s+or\s+")
-# "Imfinzi, also known as durvalumab, plus ...": the same drug named again
-DRUG_ALIAS_GAP_RE = re.compile(r"\s*,?\s*(?:also\s+)?(?:known\s+as|called|sold\s+as|marketed\s+as|a\.k\.a\.|aka)\s+", re.I)
 # "compared VMP with VTP", "nivolumab versus EXTREME", "the EXTREME regimen": capitals compared with a known
 # regimen or drug, or called a regimen, are a regimen too
 _REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+(?:the\s+)?"
@@ -116,7 +113,10 @@ COMBINATION_OF_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:of|with|of\s+the\s+drug
 COMBINED_RE = re.compile(r" and | \+ ")  # how arm_phrases joins the treatments of one arm
 COMBINATION_AFTER_RE = re.compile(r"[\s-]*(?:\([^()]*\)\s*)?$")  # "the nivolumab-ipilimumab combination"
 BOTH_GROUPS_RE = re.compile(r"\s+(?:(?:of\s+)?(?:the\s+)?(?:patients|people)\s+)?in\s+both\s+(?:treatment\s+)?(?:groups|arms)\b", re.I)
-TRIAL_ALIAS_GAP_RE = re.compile(r"\s*\(\s*(?:(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+)?|(?:\s+(?:trial|study))?,?\s+(?:also\s+)?(?:known\s+as|called|named|a\.k\.a\.|aka)\s+", re.I)
+# the other name of a trial or a drug: "BMT CTN 0702 trial, also known as StaMINA", "DRAMMATIC (SWOG S1803)",
+# "Imfinzi, also known as durvalumab, plus ..."
+_ALSO_CALLED = r"(?:also\s+)?(?:known\s+as|called|named|sold\s+as|marketed\s+as|a\.k\.a\.|aka)\s+"
+ALIAS_GAP_RE = re.compile(rf"\s*\(\s*(?:{_ALSO_CALLED})?|(?:\s+(?:trial|study))?,?\s+{_ALSO_CALLED}", re.I)
 # a name in capitals (five or more) listed right after or before a trial's name
 _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)"
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
@@ -587,9 +587,9 @@ class Extractor:
             if phrases and not (sized and "," in gap) and (JOIN_RE if join else TIGHT_JOIN_RE).match(gap):
                 phrases[-1].append(m)
             elif phrases and (
-                (m.canon == phrases[-1][-1].canon and DRUG_ALIAS_GAP_RE.fullmatch(gap))
+                (m.canon == phrases[-1][-1].canon and ALIAS_GAP_RE.fullmatch(gap))
                 # (not "to either lenalidomide or placebo": there "either" opens the list of arms)
-                or (CHOICE_OR_RE.fullmatch(gap) and len(phrases[-1]) >= 2 and m.canon not in self.lexicon.controls
+                or (OR_GAP_RE.fullmatch(gap) and len(phrases[-1]) >= 2 and m.canon not in self.lexicon.controls
                     and EITHER_RE.search(text, phrases[-1][-1].start - 12, phrases[-1][-1].start))
             ):
                 phrases[-1].append(m)
@@ -614,7 +614,7 @@ class Extractor:
                 prev = ph[j - 1] if j else None
                 if prev and "arm:route" in (m.rule, prev.rule) and names and ROUTE_GAP_RE.fullmatch(text, prev.end, m.start):
                     names[-1] = f"{names[-1]} {name}"  # "subcutaneous daratumumab", "daratumumab intravenous"
-                elif prev and names and CHOICE_OR_RE.fullmatch(text, prev.end, m.start):
+                elif prev and names and OR_GAP_RE.fullmatch(text, prev.end, m.start):
                     names[-1] = f"{names[-1]} or {name}"  # "either cisplatin or carboplatin"
                 elif name not in names:
                     names.append(name)
@@ -648,7 +648,7 @@ class Extractor:
             if m.text in state.trial_aliases:
                 m.canon, m.rule = state.trial_aliases[m.text], "trial:alias"
         for prev, m in zip(trials, trials[1:]):
-            if m.label != "TRIAL_REF" and TRIAL_ALIAS_GAP_RE.fullmatch(text, prev.end, m.start) and prev.canon != m.canon:
+            if m.label != "TRIAL_REF" and ALIAS_GAP_RE.fullmatch(text, prev.end, m.start) and prev.canon != m.canon:
                 state.trial_aliases[m.text] = prev.canon
                 m.canon, m.label, m.rule = prev.canon, "TRIAL", "trial:alias"
         # Trial references ("CALGB study") resolve to the last trial of that group.
@@ -868,15 +868,15 @@ class Extractor:
 
     def _arms_by_one(self, s: str, s_start: int, ms: list[Mention]) -> list[Mention]:
         """"64.6 months with an early transplant and 64 months with a late one": "a <word> one" after an arm
-        "<other word> <head>" is the arm "<word> <head>" when the arm lexicon knows that name (rule arm:one)."""
+        "<other word> <head>" is the arm the arm lexicon calls "<word> <head>", if any (rule arm:one)."""
         out = []
         for w in ONE_ARM_RE.finditer(s):
             a, b = s_start + w.start("w"), s_start + w.end()
             before = [m for m in ms if m.label in ARM_LABELS and m.end <= a and " " in m.canon]
             if not before or any(m.start < b and a < m.end for m in ms):
                 continue
-            name = f"{w['w'].lower()} {before[-1].canon.split(' ', 1)[1]}"
-            if name in self.lexicon.generic_arms and name != before[-1].canon:
+            name = self.arm_of_phrase.get(f"{w['w'].lower()} {before[-1].canon.split(' ', 1)[1]}")
+            if name and name != before[-1].canon:
                 out.append(Mention("ARM", a, b, s[w.start("w") : w.end()], name, "arm:one"))
         for w in COUNT_ARM_RE.finditer(s):
             a, b = s_start + w.start("w"), s_start + w.end("w")

@@ -238,6 +238,8 @@ class Extractor:
         lx = self.lexicon
         # "two transplants" -> "tandem transplant": the arm a generic phrase names
         self.arm_of_phrase = {p.lower(): name for name, phrases in lx.generic_arms.items() for p in phrases}
+        # "the drug" -> the one active arm of a placebo-controlled trial (not "the drug's side effects")
+        self.active_arm_re = re.compile(rf"\b(?:{alternation(lx.active_arm_phrases)})\b(?!['’]s)", re.I)
         self.alias_index = {}
         self.group_of = {}
         for t in lx.trials:
@@ -678,6 +680,7 @@ class Extractor:
         # arms named by part of their name: "the tandem arm", "a late one"
         by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []
         by_part += self._arms_by_one(s, s_start, ms) if " one" in s else []
+        by_part += self._active_arm(s, s_start, ms, state) if state.randomised_arms else []
         for m in by_part:
             trace.add(m.rule, lambda: f"{m.text} -> {m.canon}")
         ms = sorted(ms + by_part, key=lambda m: m.start) if by_part else ms
@@ -884,6 +887,16 @@ class Extractor:
             if before and (name := self.arm_of_phrase.get(f"{w['w']} {before[-1].text[4:].lower()}s")):
                 out.append(Mention("ARM", a, b, w["w"], name, "arm:one"))
         return out
+
+    def _active_arm(self, s: str, s_start: int, ms: list[Mention], state: ReaderState) -> list[Mention]:
+        """"67.8% of patients taking the drug" after "randomised to lenvatinib or placebo": words that stand for
+        the one arm of the randomisation that is not a placebo or observation (rule arm:the-drug)."""
+        active = [a for a in state.randomised_arms if a not in self.lexicon.controls]
+        if len(active) != 1 or len(active) == len(state.randomised_arms):
+            return []
+        return [Mention("ARM", s_start + w.start(), s_start + w.end(), w.group(0), active[0], "arm:the-drug")
+                for w in self.active_arm_re.finditer(s)
+                if not any(m.start < s_start + w.end() and s_start + w.start() < m.end for m in ms)]
 
     def _trial_treatment_arms(self, text: str, trial: Mention, ms: list[Mention], hi: int, state: ReaderState) -> list[str]:
         """The arms of a trial introduced by its treatment rather than by a randomisation: "ENGOT-OV16/NOVA
@@ -1359,8 +1372,9 @@ class Extractor:
             if window_after:
                 name = window_after[0][0]
                 # "56.1% with cilta-cel, compared with 21.8% of those receiving PVd or DPd": after the other
-                # arm's value, regimens joined by "or" are one arm (a physician's choice)
-                if i and i == k - 1 and out[0][0] and len(window_after) >= 2 and OR_GAP_RE.fullmatch(text, window_after[0][2], window_after[1][1]):
+                # arm's value, regimens joined by "or" are one arm (a physician's choice); so are they before
+                # the next value ("75% of patients given MPR or CPR and 79% of those given Rd": pooled arms)
+                if (i < k - 1 or i and out[0][0]) and len(window_after) >= 2 and OR_GAP_RE.fullmatch(text, window_after[0][2], window_after[1][1]):
                     name = f"{name} or {window_after[1][0]}"
                 out.append((name, "arm:after-value"))
                 continue

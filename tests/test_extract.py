@@ -1261,3 +1261,24 @@ def test_pooled_triplets_and_the_drug_added():
         [("capecitabine", 28.0, "months"), ("gemcitabine", 25.5, "months")],
         [("VRd", 80, "%"), ("Rd", 70, "%")],
     ]
+
+
+def test_the_drug_stands_for_the_active_arm_and_pooled_regimens_before_the_next_value():
+    res = records(
+        "SELECT randomised 392 patients to lenvatinib or placebo. The drug's side effects were hard going. "
+        "High blood pressure was seen in 67.8% of patients taking the drug. "
+        "In four people on the drug, the cancer disappeared completely on scans.\n\n"
+        "EMN01 randomised patients to MPR, CPR or Rd. At least a partial response was seen in 75% of patients "
+        "given MPR or CPR and 79% of those given Rd.\n\n"
+        "CALGB 100104 randomised patients to lenalidomide or thalidomide. Grade 3 rash occurred in 12% of "
+        "patients on the drug.")
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("AE", [("lenvatinib", 67.8, "%")]),
+        ("ORR", [("MPR or CPR", 75, "%"), ("Rd", 79, "%")]),
+    ]
+
+
+def test_lay_words_for_a_complete_response():
+    res = records("KEYNOTE-189 randomised patients to pembrolizumab or placebo. The cancer disappeared completely "
+                  "in 2.1% of patients on pembrolizumab and 0.5% of those on placebo.")
+    assert [(r.endpoint, arms(r)) for r in res] == [("CR", [("pembrolizumab", 2.1, "%"), ("placebo", 0.5, "%")])]

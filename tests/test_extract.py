@@ -1030,6 +1030,7 @@ FLOORS = {
     (71, 82): {"results": 0.96, "trials": 0.99, "sample_sizes": 0.88, "follow_ups": 0.91},
     (83, 94): {"results": 0.95, "trials": 0.98, "sample_sizes": 0.95, "follow_ups": 0.99},
     (95, 106): {"results": 0.92, "trials": 0.99, "sample_sizes": 0.88, "follow_ups": 0.97},
+    (107, 118): {"results": 0.51, "trials": 0.79, "sample_sizes": 0.97, "follow_ups": 0.77},
 }
 
 

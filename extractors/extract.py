@@ -40,7 +40,9 @@ NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on)|did\
 WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 # "ADT plus AA 1,000 mg once daily plus P 5 mg": a dose between the drugs of one arm
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
-JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE})*$", re.I)
+# "pomalidomide plus low-dose dexamethasone": a dose level between the drugs of one arm
+DOSE_LEVEL_WORD = r"(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose\b"
+JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_LEVEL_WORD})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
 EITHER_RE = re.compile(r"\beither\s*$", re.I)
@@ -89,6 +91,7 @@ DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
+BRACKETED_GAP_RE = re.compile(r"\s*\(\s*")  # "the most common AE on Ven-dex (61%)"
 LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 # ("55%, 57% and 67% of patients in arms A, B and C": the arms by their labels)
@@ -143,11 +146,16 @@ ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|w
 SCHEDULE = r"(?:once|twice|three\s+times)(?:-weekly|\s+weekly|\s+(?:a|per)\s+week)"
 SCHEDULE_RE = re.compile(rf"\b{SCHEDULE}\b(?:\s+schedule)?", re.I)
 SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?\b(?:and|or|versus|vs\.?|compared\s+with|with)\b[^.;]{{0,40}}?\b{SCHEDULE}\b", re.I)
+# doses a trial compares ("randomly assigned to receive 2.5 mg/kg or 3.4 mg/kg belantamab mafodotin", "60 Gy
+# versus 74 Gy"): each dose is an arm
+DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
+DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
+DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)
 # "If a trial says men lived for a median of four years, ...": an example, not a result
 HYPOTHETICAL_RE = re.compile(r"\s*(?:(?:for example|for instance|say|so),?\s+)?(?:if|imagine|suppose|let's say)\b", re.I)
 LIST_OR_RE = re.compile(r",\s+or\s+(?!to\b)")  # "A, B, or C": the comma before the last "or"
 LIST_SEP_RE = re.compile(r",\s+(?:or\s+)?")
-FAVOUR_BEFORE_RE = re.compile(r"\b(?:in\s+favou?r\s+of|favou?ring)\s+(?:the\s+)?$", re.I)
+FAVOUR_BEFORE_RE = re.compile(r"\b(?:in\s+favou?r\s+of|favou?ring)\s+(?:adding\s+|the\s+addition\s+of\s+)?(?:the\s+)?$", re.I)
 COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
 
@@ -471,6 +479,12 @@ class Extractor:
         a week and 238 people had it twice a week"), the schedules become ARM mentions, named as
         written ("once a week", "the once-weekly schedule"): rule arm:schedule."""
         return self._ways_compared(text, mentions, SCHEDULES_COMPARED_RE, SCHEDULE_RE, str.lower, "arm:schedule")
+
+    def dose_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """In an article about a trial of doses ("randomly assigned to receive 2.5 mg/kg or 3.4 mg/kg"), the
+        doses become ARM mentions named by the dose ("in the 2.5 mg/kg cohort" -> 2.5 mg/kg): rule arm:dose."""
+        return self._ways_compared(text, mentions, DOSES_COMPARED_RE, DOSE_LEVEL_RE,
+                                   lambda words: re.sub(r"\s*(?=[^\d\s.])", " ", words, count=1), "arm:dose")
 
     def route_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """In an article about a trial of routes ("assigned to subcutaneous or intravenous bortezomib"),
@@ -1155,9 +1169,13 @@ class Extractor:
             # "X and Y ..., respectively, and A vs B became ...": a "respectively" closes its endpoint
             closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)
             before = [e for a, b, e in eps if closed <= a and b <= v.start]
+            after = [e for a, b, e in eps if a >= v.end]
+            # "anaemia (19 [20%] and 25 [25%]); 38 (40%) of 95 patients ... reported serious adverse events": a
+            # semicolon after the endpoint before starts a clause that names its own endpoint
+            if before and after and s.rfind(";", 0, v.start) >= before[-1].end - s_start and ";" not in s[v.end : after[0].start - s_start]:
+                return after[0]
             if before:
                 return before[-1]
-            after = [e for a, b, e in eps if a >= v.end]
             return after[0] if after else eps[-1][2]
 
         open_groups: dict[tuple, Group] = {}
@@ -1369,6 +1387,12 @@ class Extractor:
             if label and LABEL_GAP_RE.fullmatch(text, label[-1][2], s_start + v.start):
                 out.append((label[-1][0], "arm:label-value"))
                 continue
+            # "infections were the most common AE on Ven-dex (61%), neutropenia on Pom-dex": a value alone in
+            # brackets right after an arm is that arm's
+            if k == 1 and s.startswith(")", v.end) and (bracketed := self.arm_phrases(text, ms, s_start + max(0, v.start - 60), s_start + v.start)) \
+                    and BRACKETED_GAP_RE.fullmatch(text, bracketed[-1][2], s_start + v.start):
+                out.append((bracketed[-1][0], "arm:bracketed-value"))
+                continue
             if window_after:
                 name = window_after[0][0]
                 # "56.1% with cilta-cel, compared with 21.8% of those receiving PVd or DPd": after the other
@@ -1514,6 +1538,7 @@ class Extractor:
         mentions = mentions + self.arm_labels(doc.text, mentions)
         mentions = mentions + self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)
+        mentions = mentions + self.dose_arms(doc.text, mentions)
         mentions = sorted(mentions + self.route_arms(doc.text, mentions), key=lambda m: m.start)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]

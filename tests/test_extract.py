@@ -1283,3 +1283,38 @@ def test_lay_words_for_a_complete_response():
     res = records("KEYNOTE-189 randomised patients to pembrolizumab or placebo. The cancer disappeared completely "
                   "in 2.1% of patients on pembrolizumab and 0.5% of those on placebo.")
     assert [(r.endpoint, arms(r)) for r in res] == [("CR", [("pembrolizumab", 2.1, "%"), ("placebo", 0.5, "%")])]
+
+
+def test_doses_compared_are_arms_and_a_semicolon_opens_a_new_endpoint():
+    text = ("DREAMM-2 randomly assigned patients to receive 2.5 mg/kg or 3.4 mg/kg belantamab mafodotin. "
+            "Overall, 30 (31%) of 97 patients in the 2.5 mg/kg cohort and 34 (34%) of 99 patients in the 3.4 mg/kg "
+            "cohort achieved an overall response. Median follow-up was 6.3 months in the 2.5 mg/kg cohort and 6.9 "
+            "months in the 3.4 mg/kg cohort. Grade 3-4 anaemia occurred in 20% of the 2.5 mg/kg cohort and 25% of "
+            "the 3.4 mg/kg cohort; 38 (40%) of 95 patients in the 2.5 mg/kg cohort and 47 (47%) of 99 in the 3.4 "
+            "mg/kg cohort reported serious adverse events.")
+    res = records(text)
+    assert [arms(r) for r in res] == [
+        [("2.5 mg/kg", 31, "%"), ("3.4 mg/kg", 34, "%")],
+        [("2.5 mg/kg", 20, "%"), ("3.4 mg/kg", 25, "%")],
+        [("2.5 mg/kg", 40, "%"), ("3.4 mg/kg", 47, "%")],
+    ]
+    assert sorted(r.months for r in records(text, "follow_up")) == [6.3, 6.9]
+    # a dose that no randomisation compares is no arm
+    assert [arms(r) for r in records("Patients received 2.5 mg/kg belantamab mafodotin; 31% responded.")] == [
+        [("belantamab mafodotin", 31, "%")]]
+
+
+def test_lay_trial_naming_dose_words_inside_an_arm_and_a_value_in_brackets():
+    text = ("The trial is called MM-002. They split 221 patients at random into two groups: 113 got pomalidomide "
+            "plus low-dose dexamethasone, and 108 got pomalidomide on its own. We followed them for a median of "
+            "14.2 months. The response lasted a median of 8.3 months on pom-dex and 10.7 months on pom alone. "
+            "Overall survival: median 16.5 months versus 13.6 months, in favour of adding the dex. "
+            "Infections were the most common side effect on Ven-dex (61%), neutropenia on Pom-dex.")
+    assert [t.trial for t in records(text, "trial")] == ["MM-002"]
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("DOR", [("pomalidomide and dexamethasone", 8.3, "months"), ("pomalidomide", 10.7, "months")]),
+        ("OS", [("pomalidomide and dexamethasone", 16.5, "months"), ("pomalidomide", 13.6, "months")]),
+        ("AE", [("venetoclax and dexamethasone", 61, "%")]),
+    ]
+    assert [r.months for r in records(text, "follow_up")] == [14.2]
+    assert records("The researchers kept following people up for around 9 years.", "follow_up") == []

@@ -88,7 +88,7 @@ ADDING_RE = re.compile(r"\b(?:adding|the\s+addition\s+of)\s+$", re.I)
 AMONG_THE_RE = re.compile(r"\bamong\s+the\s+$", re.I)
 PAREN_OPENS_RE = re.compile(r"\s*\(")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
-VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
+VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
 BRACKETED_GAP_RE = re.compile(r"\s*\(\s*")  # "the most common AE on Ven-dex (61%)"
@@ -151,6 +151,10 @@ SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?\b(?:and|or|ve
 DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)
+# "in the auto-auto group", "of the donor transplant group": an arm named by the words before "group"
+GROUP_NAME_RE = re.compile(r"\bthe\s+(?P<name>[a-z][a-z/-]*(?:\s+[a-z][a-z/-]*)?)\s+(?:group|arm|cohort)\b")
+# "(auto-allo)": a hyphenated lower-case label in brackets
+BRACKET_LABEL_RE = re.compile(r"\((?P<label>[a-z]+(?:-[a-z]+)+)\)")
 # "If a trial says men lived for a median of four years, ...": an example, not a result
 HYPOTHETICAL_RE = re.compile(r"\s*(?:(?:for example|for instance|say|so),?\s+)?(?:if|imagine|suppose|let's say)\b", re.I)
 LIST_OR_RE = re.compile(r",\s+or\s+(?!to\b)")  # "A, B, or C": the comma before the last "or"
@@ -245,7 +249,7 @@ class Extractor:
         self.numbers = NumberGrammar(self.lexicon)
         lx = self.lexicon
         # "two transplants" -> "tandem transplant": the arm a generic phrase names
-        self.arm_of_phrase = {p.lower(): name for name, phrases in lx.generic_arms.items() for p in phrases}
+        self.arm_of_phrase = {p.lower(): name for name, phrases in (lx.generic_arms | lx.controls).items() for p in phrases}
         # "the drug" -> the one active arm of a placebo-controlled trial (not "the drug's side effects")
         self.active_arm_re = re.compile(rf"\b(?:{alternation(lx.active_arm_phrases)})\b(?!['’]s)", re.I)
         self.alias_index = {}
@@ -435,6 +439,41 @@ class Extractor:
                 a, b = (u.start(), item.end()) if len(items) == 1 else item.span()  # "arm A"; "A" of "arms A, B and C"
                 if name and not any(x < b and a < y for x, y in taken):
                     out.append(Mention("ARM", a, b, text[a:b], name, "arm:label"))
+        return out
+
+    def named_groups(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Arms the lexicon does not know, named by the article: "the donor transplant group" (rule
+        arm:named-group; arms.toml [named_groups]) and a hyphenated label in brackets used again later
+        ("... a reduced-intensity donor transplant (auto-allo)", then "77% with auto-allo"; rule
+        arm:bracket-label)."""
+        taken = [(m.start, m.end) for m in mentions]
+        out: list[Mention] = []
+
+        def add(a: int, b: int, name: str, rule: str) -> None:
+            if not any(x < b and a < y for x, y in taken):
+                out.append(Mention("ARM", a, b, text[a:b], name, rule))
+                taken.append((a, b))
+
+        labels = {m["label"] for m in BRACKET_LABEL_RE.finditer(text)}
+        for label in labels:
+            uses = [u for u in re.finditer(rf"(?<![\w(-]){re.escape(label)}(?![\w)-])", text)]
+            if uses:
+                for u in uses:
+                    add(u.start(), u.end(), label, "arm:bracket-label")
+        for g in GROUP_NAME_RE.finditer(text):
+            name = g["name"]
+            words = name.split()
+            if any(w in self.lexicon.not_group_names for w in words) or self.subgroup_cues_re.search(name):
+                continue
+            a, b = g.span("name")
+            name = self.arm_of_phrase.get(name.replace("-", " "), name)  # "the standard-treatment group"
+            inside = [m for m in mentions if m.start < b and a < m.end]
+            if inside and all(a <= m.start and m.end <= b and m.end - m.start < b - a and m.canon in self.lexicon.generic_arms
+                              for m in inside):
+                # "the donor transplant group": more words than the generic arm inside it (read_sentence drops that one)
+                out.append(Mention("ARM", a, b, name, name, "arm:named-group"))
+            else:
+                add(a, b, name, "arm:named-group")
         return out
 
     def duration_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -645,7 +684,11 @@ class Extractor:
     def read_sentence(self, text: str, s_start: int, s_end: int, mentions: list[Mention],
                       state: ReaderState, source: str, trace: Trace) -> list[DraftRecord]:
         s = text[s_start:s_end]
-        ms = [m for m in mentions if m.start >= s_start and m.end <= s_end]
+        # an arm named by the words before "group" is for trials whose arms no randomisation gave
+        ms = [m for m in mentions if m.start >= s_start and m.end <= s_end and not (m.rule == "arm:named-group" and (
+            state.randomisation or any(a.split()[0] == m.canon.split()[0] for a in state.randomised_arms)))]  # "the tandem arm": by part
+        if groups := [m for m in ms if m.rule == "arm:named-group"]:
+            ms = [m for m in ms if not any(g is not m and g.start <= m.start and m.end <= g.end for g in groups)]
         trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
         for m in ms:
             trace.add(m.rule, lambda: f"{m.text} -> {m.canon}" if m.canon != m.text else m.text)
@@ -1536,6 +1579,7 @@ class Extractor:
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
+        mentions = mentions + self.named_groups(doc.text, mentions)
         mentions = mentions + self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)
         mentions = mentions + self.dose_arms(doc.text, mentions)

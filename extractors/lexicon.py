@@ -37,6 +37,7 @@ class Lexicon:
     controls: dict[str, list[str]]  # comparator name -> phrases
     generic_arms: dict[str, list[str]]  # "maintenance" -> phrases
     active_arm_phrases: list[str]  # "the drug": the one active arm of a placebo-controlled trial
+    not_group_names: set[str]  # words before "group" that never name an arm ("the same group")
     trials: list[Trial]
     endpoints: dict[str, list[str]]  # code -> phrases
     endpoint_units: dict[str, str]  # code -> unit hint ("count")
@@ -184,6 +185,7 @@ def load_lexicon() -> Lexicon:
         controls=arms.get("controls", {}),
         generic_arms=arms.get("generic", {}),
         active_arm_phrases=arms.get("active_arm", {}).get("phrases", []),
+        not_group_names={w.lower() for w in arms.get("named_groups", {}).get("not_names", [])},
         trials=[Trial(t["name"], t.get("aliases", []) + spellings(t["name"]), t.get("group")) for t in trials_raw]
         + [Trial(name, spellings(name), None) for name in trials_file.get("known", []) if name not in entered],
         cooperative_groups={g.upper() for g in groups},

@@ -1318,3 +1318,24 @@ def test_lay_trial_naming_dose_words_inside_an_arm_and_a_value_in_brackets():
     ]
     assert [r.months for r in records(text, "follow_up")] == [14.2]
     assert records("The researchers kept following people up for around 9 years.", "follow_up") == []
+
+
+def test_arms_named_by_the_article_without_a_randomisation():
+    text = ("BMT CTN 0102 included 710 people. People with a matched sibling had one transplant of their own cells "
+            "followed by a reduced-intensity donor transplant (auto-allo). Everyone else had two transplants of "
+            "their own cells (auto-auto).\n\n"
+            "At three years, 46% of people in the auto-auto group were alive with no sign of their myeloma getting "
+            "worse, compared with 43% in the auto-allo group. After six years, 25% with auto-auto and 22% with "
+            "auto-allo were alive without progression, and 60% and 59% were alive. Within three years, 13% of "
+            "the donor transplant group had died of causes other than myeloma, compared with 3% in the "
+            "autologous-only group.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("auto-auto", 46, "%"), ("auto-allo", 43, "%")]),
+        ("PFS", [("auto-auto", 25, "%"), ("auto-allo", 22, "%")]),
+        ("OS", [("auto-auto", 60, "%"), ("auto-allo", 59, "%")]),
+        ("TRM", [("donor transplant", 13, "%"), ("autologous-only", 3, "%")]),
+    ]
+    # where a randomisation gave the arms, "the tandem arm" is still the randomised arm
+    res = records("Bologna 96 randomised patients to a single transplant or a tandem transplant. Overall survival "
+                  "at six years was 44% in the single transplant arm and 63% in the tandem arm.")
+    assert [arms(r) for r in res] == [[("single transplant", 44, "%"), ("tandem transplant", 63, "%")]]

@@ -25,6 +25,9 @@ MILLIONS_RE = re.compile(r"\s+(?:thousand|million|billion|bn)\b", re.I)  # "660 
 RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\s*$")
 # "aged 65", "aged up to 56 were randomised": an age, not a count
 AGE_BEFORE_RE = re.compile(r"\bage[sd]?(?:\s+(?:up\s+to|under|over|below|above|from|of))?\s*$", re.I)
+# "patients with PD-L1 >= 1%", "CPS ≥10": a biomarker's cut-off (a subgroup), not a result
+BIOMARKER_CUTOFF_RE = re.compile(r"(?:\b(?:[A-Z][A-Za-z]*[A-Z0-9][\w-]*|score|expression|level)\s*(?:of\s+)?)(?:>=|<=|≥|≤|<|>)\s*$")
+MINIMUM_BEFORE_RE = re.compile(r"\b(?:minimum|maximum|shortest|longest)\s+$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
 RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated)\b", re.I)
@@ -251,6 +254,8 @@ class NumberGrammar:
         endpoint introduces ("With longer follow-up, median PFS was 25.3 months")."""
         out = []
         for fm in self.follow_up_re.finditer(s):
+            # "at a minimum follow-up of 61.3 months" is not the median a curator records ("(median 72 months)" after it is)
+            minimum = bool(MINIMUM_BEFORE_RE.search(s, max(0, fm.start() - 20), fm.start()))
             best = None
             for m in self.value_re.finditer(s):
                 unit = self.unit_of.get((m["unit"] or "").lower())
@@ -272,7 +277,9 @@ class NumberGrammar:
                     if any(fm.end() <= a < m.start() for a, _ in endpoints) and not re.match(r"\s+for\b", gap):
                         continue
                     dist = 0 if re.search(r"\bmedian(?: of)?\s*$", gap) else len(gap)
-                elif m.end() <= fm.start():
+                    if minimum and dist:
+                        continue
+                elif m.end() <= fm.start() and not minimum:
                     gap = s[m.end() : fm.start()]
                     if len(gap) > 12 or self.stop_event_re.search(lead(s, m.start())):
                         continue
@@ -449,7 +456,7 @@ class NumberGrammar:
                 continue  # "76.2 months (over six years)": the value before, in other units
             if unit == "%" and self.effect_after_re.search(after):
                 continue
-            if self.threshold_after_re.search(after):
+            if self.threshold_after_re.search(after) or m["bound"] and BIOMARKER_CUTOFF_RE.search(s, 0, a):
                 continue
             # "received 12 months of", "for up to 12 months": how long treatment lasts (the words
             # before the number, a bound included)

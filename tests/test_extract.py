@@ -1339,3 +1339,23 @@ def test_arms_named_by_the_article_without_a_randomisation():
     res = records("Bologna 96 randomised patients to a single transplant or a tandem transplant. Overall survival "
                   "at six years was 44% in the single transplant arm and 63% in the tandem arm.")
     assert [arms(r) for r in res] == [[("single transplant", 44, "%"), ("tandem transplant", 63, "%")]]
+
+
+def test_biomarker_cutoffs_minimum_follow_up_short_names_and_dose_levels():
+    text = ("CheckMate 227 randomized patients to NIVO + IPI or chemotherapy. At a minimum follow-up of 61.3 months, "
+            "5-year OS rates were 24% with NIVO + IPI vs 14% with chemotherapy in patients with PD-L1 >= 1%, and "
+            "19% vs 7% in patients with PD-L1 < 1%. With a minimum follow-up of 64 months (median 72 months), "
+            "median OS was 17.1 vs 14.9 months.\n\n"
+            "In the large North American trial S9321, led by SWOG, 516 people were treated.\n\n"
+            "An Italian trial compared melphalan 200 mg/m2 against a lower dose of 100 mg/m2. A complete response "
+            "was seen in 15% of people with the higher dose and 8% with the lower dose.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("OS", [("nivolumab + ipilimumab", 24, "%"), ("chemotherapy", 14, "%")]),
+        ("OS", [("nivolumab + ipilimumab", 19, "%"), ("chemotherapy", 7, "%")]),
+        ("OS", [("nivolumab + ipilimumab", 17.1, "months"), ("chemotherapy", 14.9, "months")]),
+        ("CR", [("higher dose", 15, "%"), ("lower dose", 8, "%")]),
+    ]
+    assert [r.months for r in records(text, "follow_up")] == [72]
+    assert [r.trial for r in records(text, "trial")] == ["CheckMate 227", "S9321"]
+    # alone, IPI is the lymphoma prognostic index
+    assert records("In POLARIX, patients with IPI 2-5 had a 2-year PFS of 76.7% with pola-R-CHP.")[0].arms[0].name != "ipilimumab"

@@ -57,6 +57,10 @@ COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|again
 _ARM_LABEL = r"(?:[A-Z](?![\w-])|\d{1,2}(?![\w.-]))"
 # an arm's size or label in a parenthesis: "(130)", "(n = 130)", "(arm A)"
 SIZE_PAREN_RE = re.compile(rf"\s*\(\s*(?:(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|people))?|(?:arm|group|cohort)\s+{_ARM_LABEL})\s*\)", re.I)
+# an arm introduced by its label at the head of a list item ("- Arm A+I (n = 292): the same treatment with
+# ibrutinib ..."), then used by it ("88% in arm A+I")
+_HEADED_LABEL = r"[A-Z][A-Za-z0-9]{0,3}(?:\s?\+\s?[A-Z][A-Za-z0-9]{0,3})?"
+ARM_HEADING_RE = re.compile(rf"(?m)^[ \t]*(?:[-•*][ \t]+)?Arm\s+(?P<label>{_HEADED_LABEL})(?=\s*[(:])")
 ARM_LABEL_DEF_RE = re.compile(rf"\s*\(\s*(?P<kind>arm|group|cohort)\s+(?P<label>{_ARM_LABEL})\s*\)", re.I)
 ARM_LABEL_USE_RE = re.compile(rf"\b(?P<kind>arm|group|cohort)s?\s+(?P<labels>{_ARM_LABEL}(?:\s*(?:,|and|or|&)\s*{_ARM_LABEL})*)", re.I)
 ARM_LABEL_ITEM_RE = re.compile(_ARM_LABEL)
@@ -440,6 +444,19 @@ class Extractor:
                 if name and not any(x < b and a < y for x, y in taken):
                     out.append(Mention("ARM", a, b, text[a:b], name, "arm:label"))
         return out
+
+    def headed_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Arms a list introduces by label ("- Arm A (control, n = 288): R-CHOP/R-DHAP followed by ASCT"):
+        each use ("in arm A+I", "Arm A was not superior to arm I") becomes an ARM mention named "arm A+I",
+        the name the article itself uses (rule arm:headed-label)."""
+        labels = {re.sub(r"\s", "", h["label"]) for h in ARM_HEADING_RE.finditer(text)}
+        if not labels:
+            return []
+        alt = "|".join(sorted((re.escape(x).replace(r"\+", r"\s?\+\s?") for x in labels), key=len, reverse=True))
+        taken = [(m.start, m.end) for m in mentions]
+        return [Mention("ARM", u.start(), u.end(), u.group(0), "arm " + re.sub(r"\s", "", u["label"]), "arm:headed-label")
+                for u in re.finditer(rf"\b[Aa]rm\s+(?P<label>{alt})(?![\w+])", text)
+                if not any(x < u.end() and u.start() < y for x, y in taken)]
 
     def named_groups(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Arms the lexicon does not know, named by the article: "the donor transplant group" (rule
@@ -1579,6 +1596,7 @@ class Extractor:
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
+        mentions = mentions + self.headed_arms(doc.text, mentions)
         mentions = mentions + self.named_groups(doc.text, mentions)
         mentions = mentions + self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)

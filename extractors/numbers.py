@@ -27,6 +27,7 @@ RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\
 AGE_BEFORE_RE = re.compile(r"\bage[sd]?(?:\s+(?:up\s+to|under|over|below|above|from|of))?\s*$", re.I)
 # "patients with PD-L1 >= 1%", "CPS ≥10": a biomarker's cut-off (a subgroup), not a result
 BIOMARKER_CUTOFF_RE = re.compile(r"(?:\b(?:[A-Z][A-Za-z]*[A-Z0-9][\w-]*|score|expression|level)\s*(?:of\s+)?)(?:>=|<=|≥|≤|<|>)\s*$")
+TIME_ON_RE = re.compile(r"\s+on\s*,")  # "five years on, 91.9% ...": when, not a result
 MINIMUM_BEFORE_RE = re.compile(r"\b(?:minimum|maximum|shortest|longest)\s+$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
@@ -452,7 +453,7 @@ class NumberGrammar:
             if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()) and not (
                     HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 130), m.start())):
                 continue
-            if unit in ("months", "years", "weeks") and self.restated_re.search(before):
+            if unit in ("months", "years", "weeks") and (self.restated_re.search(before) or TIME_ON_RE.match(after)):
                 continue  # "76.2 months (over six years)": the value before, in other units
             if unit == "%" and self.effect_after_re.search(after):
                 continue

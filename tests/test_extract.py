@@ -1359,3 +1359,20 @@ def test_biomarker_cutoffs_minimum_follow_up_short_names_and_dose_levels():
     assert [r.trial for r in records(text, "trial")] == ["CheckMate 227", "S9321"]
     # alone, IPI is the lymphoma prognostic index
     assert records("In POLARIX, patients with IPI 2-5 had a 2-year PFS of 76.7% with pola-R-CHP.")[0].arms[0].name != "ipilimumab"
+
+
+def test_arms_headed_by_their_labels_lay_disease_free_survival_and_years_on():
+    text = ("TRIANGLE randomised 870 patients to three arms:\n"
+            "- Arm A (control, n = 288): R-CHOP and R-DHAP followed by ASCT;\n"
+            "- Arm A+I (n = 292): the same treatment with ibrutinib added;\n"
+            "- Arm I (n = 290): ibrutinib without ASCT.\n\n"
+            "The 3-year failure-free survival rate was 88% in arm A+I compared with 72% in arm A. Grade 3 or higher "
+            "infections occurred in 25% of patients in arm A+I, 19% in arm I and 13% in arm A.\n\n"
+            "RxPONDER randomised women to hormone therapy alone or chemotherapy plus hormone therapy. Five years on, "
+            "91.9% of those who had hormone therapy alone were alive without the cancer coming back, compared with "
+            "91.3% of those who also had chemotherapy.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("EFS", [("arm A+I", 88, "%"), ("arm A", 72, "%")]),
+        ("AE", [("arm A+I", 25, "%"), ("arm I", 19, "%"), ("arm A", 13, "%")]),
+        ("DFS", [("hormone therapy", 91.9, "%"), ("chemotherapy", 91.3, "%")]),
+    ]

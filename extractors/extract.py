@@ -129,6 +129,8 @@ _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 # "ENGOT-OV16/NOVA": a trial's code, then the name it goes by after a slash
 SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
+SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ]arm\b(?!\s+(?:of|from))", re.I)
+NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2})/$")  # "MMVAR/IFM 2005-04": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
 # "the NOVA trial of niraparib", "NOVA, a phase 3 trial of niraparib maintenance"
 TRIAL_TREATMENT_RE = re.compile(
@@ -587,6 +589,16 @@ class Extractor:
             canon = self.alias_index.get(self._norm(name), name)
             m.canon, m.rule = canon, "trial:slash-name"
             out.append(Mention("TRIAL", a, b, name, canon, "trial:slash-name"))
+        for m in [m for m in mentions if m.label == "TRIAL" and m.rule in ("trial:name-number", "trial:cooperative-group")]:
+            # "the MMVAR/IFM 2005-04 trial": the trial goes by both, and the name alone ("(MMVAR)") means it too
+            hit = NAME_SLASH_RE.search(text, max(0, m.start - 20), m.start)
+            if not hit or hit["name"].upper() in self.not_trials | self.lexicon.cooperative_groups:
+                continue
+            a, b = hit.span("name")
+            if any(x.start < b and a < x.end for x in mentions):
+                continue
+            m.canon, m.rule = f"{hit['name']}/{m.canon}", "trial:slash-name"
+            out.append(Mention("TRIAL", a, b, hit["name"], m.canon, "trial:slash-name"))
         return out
 
     def table_trials(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -880,6 +892,10 @@ class Extractor:
         elif cue_from is not None and len(arms := self._randomised_arms(text, ms, cue_from, s_end)) >= 2:
             state.randomised_arms = state.randomisation = arms[:3]
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
+        elif SINGLE_ARM_RE.search(s) and len(one := list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end)))) == 1:
+            # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib": its results are that arm's
+            state.randomised_arms = state.randomisation = one
+            trace.add("arm:single-arm", one[0])
         elif len(sized_arms) >= 2:  # "of whom 328 were given abemaciclib and 165 a placebo"
             state.randomised_arms = state.randomisation = sized_arms[:3]
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
@@ -1512,6 +1528,8 @@ class Extractor:
             first = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
             if len(arms) == 1 and first:
                 out[0] = (first[0][0], "arm:sentence-subject")
+        if k == 1 and out[0][0] is None and len(state.randomisation) == 1:  # the one arm of a single-arm study
+            out[0] = (state.randomisation[0], "arm:single-arm")
         for n, r in out:
             if r:
                 rules.append(r)

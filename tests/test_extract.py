@@ -1376,3 +1376,16 @@ def test_arms_headed_by_their_labels_lay_disease_free_survival_and_years_on():
         ("AE", [("arm A+I", 25, "%"), ("arm I", 19, "%"), ("arm A", 13, "%")]),
         ("DFS", [("hormone therapy", 91.9, "%"), ("chemotherapy", 91.3, "%")]),
     ]
+
+
+def test_single_arm_studies_protocol_codes_and_a_name_before_the_slash():
+    text = ("The MMVAR/IFM 2005-04 trial randomised 269 patients to VTD or TD. The CR rate was 45% vs 25% (MMVAR).\n\n"
+            "In the single-arm phase 2 study PX-171-003-A1, 266 patients were treated with carfilzomib. The overall "
+            "response rate was 23.7%, and median overall survival was 15.6 months.")
+    assert [(r.trial, r.endpoint, arms(r)) for r in records(text)] == [
+        ("MMVAR/IFM 2005-04", "CR", [("VTD", 45, "%"), ("TD", 25, "%")]),
+        ("PX-171-003-A1", "ORR", [("carfilzomib", 23.7, "%")]),
+        ("PX-171-003-A1", "OS", [("carfilzomib", 15.6, "months")]),
+    ]
+    # a reference number is no trial
+    assert records("Leaflet ES-2024-07, reviewed 2024.", "trial") == []

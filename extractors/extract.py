@@ -129,6 +129,7 @@ _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 # "ENGOT-OV16/NOVA": a trial's code, then the name it goes by after a slash
 SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
+HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ]arm\b(?!\s+(?:of|from))", re.I)
 NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2})/$")  # "MMVAR/IFM 2005-04": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
@@ -835,6 +836,8 @@ class Extractor:
         for e in (m for m in ms if m.label == "ENDPOINT"):
             if e.start < explained_until or (endpoints and DEFINITION_GAP_RE.fullmatch(text, endpoints[-1].end, e.start)):
                 continue
+            if HAZARD_OF_RE.search(text, max(s_start, e.start - 30), e.start):
+                continue  # "hazard ratio for recurrence or death, 0.69": what the effect counts, not a result's endpoint
             endpoints.append(e)
             close = text.find(")", e.end, s_end) if PAREN_OPENS_RE.match(text, e.end) else -1
             if close > 0 and not DIGIT_RE.search(text, e.end, close):  # (not "response (complete response 15%)")

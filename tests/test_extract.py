@@ -1389,3 +1389,18 @@ def test_single_arm_studies_protocol_codes_and_a_name_before_the_slash():
     ]
     # a reference number is no trial
     assert records("Leaflet ES-2024-07, reviewed 2024.", "trial") == []
+
+
+def test_recurrence_rates_codes_known_as_and_led_by_a_group():
+    text = ("In the first trial, known as E1912, 529 patients were randomly assigned to ibrutinib or FCR. "
+            "The second study, the Alliance-led A041202, enrolled 547 patients.\n\n"
+            "De-ESCALaTE randomised 334 patients to radiotherapy with cisplatin or with cetuximab. Two-year overall "
+            "survival was 97.5% with cisplatin versus 89.4% with cetuximab, and two-year recurrence was 6.0% vs "
+            "16.1%. Median DFS was 22.4 months in the 532 patients assigned to cisplatin and 11.0 months in the 262 "
+            "patients assigned to cetuximab (hazard ratio for recurrence or death, 0.69).")
+    assert [r.trial for r in records(text, "trial")][:2] == ["E1912", "A041202"]
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("OS", [("cisplatin", 97.5, "%"), ("cetuximab", 89.4, "%")]),
+        ("PROGRESSION", [("cisplatin", 6.0, "%"), ("cetuximab", 16.1, "%")]),
+        ("DFS", [("cisplatin", 22.4, "months"), ("cetuximab", 11.0, "months")]),
+    ]

@@ -94,6 +94,7 @@ PAREN_OPENS_RE = re.compile(r"\s*\(")
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
+OR_ARMS_SPLIT_RE = re.compile(r"\s+or\s+")  # "MPR or CPR": pooled arms
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
 BRACKETED_GAP_RE = re.compile(r"\s*\(\s*")  # "the most common AE on Ven-dex (61%)"
 LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")
@@ -1417,6 +1418,12 @@ class Extractor:
             lst = self.arm_phrases(text, ms, s_start + vals[-1].end, s_start + resp.start(), join=False)
             if len(lst) != k:
                 lst = self.arm_phrases(text, ms, s_start, s_start + vals[0].start, join=False)[-k:]
+                # "... in 75% of patients given MPR or CPR and 79% of those given Rd, with complete responses in
+                # 9% and 7%, respectively": the arms just compared, of which the last phrases are parts
+                if len(context) == k and any(" or " in c for c in context) and all(
+                        a[0] in OR_ARMS_SPLIT_RE.split(c) for a, c in zip(lst, context)):
+                    rules.append("arm:respectively-earlier")
+                    return [(c, "arm:respectively-earlier") for c in context]
             if len(lst) == k:
                 rules.append("arm:respectively")
                 return [(a[0], "arm:respectively") for a in lst]

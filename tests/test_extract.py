@@ -1270,12 +1270,13 @@ def test_the_drug_stands_for_the_active_arm_and_pooled_regimens_before_the_next_
         "High blood pressure was seen in 67.8% of patients taking the drug. "
         "In four people on the drug, the cancer disappeared completely on scans.\n\n"
         "EMN01 randomised patients to MPR, CPR or Rd. At least a partial response was seen in 75% of patients "
-        "given MPR or CPR and 79% of those given Rd.\n\n"
+        "given MPR or CPR and 79% of those given Rd, with complete responses in 9% and 7%, respectively.\n\n"
         "CALGB 100104 randomised patients to lenalidomide or thalidomide. Grade 3 rash occurred in 12% of "
         "patients on the drug.")
     assert [(r.endpoint, arms(r)) for r in res] == [
         ("AE", [("lenvatinib", 67.8, "%")]),
         ("ORR", [("MPR or CPR", 75, "%"), ("Rd", 79, "%")]),
+        ("CR", [("MPR or CPR", 9, "%"), ("Rd", 7, "%")]),
     ]
 
 

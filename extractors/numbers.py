@@ -27,6 +27,10 @@ RANGE_END_RE = re.compile(r"\d\s*(?:%|percent)?\s*(?:to|-|–|and|vs\.?|versus)\
 AGE_BEFORE_RE = re.compile(r"\bage[sd]?(?:\s+(?:up\s+to|under|over|below|above|from|of))?\s*$", re.I)
 # "patients with PD-L1 >= 1%", "CPS ≥10": a biomarker's cut-off (a subgroup), not a result
 BIOMARKER_CUTOFF_RE = re.compile(r"(?:\b(?:[A-Z][A-Za-z]*[A-Z0-9][\w-]*|score|expression|level)\s*(?:of\s+)?)(?:>=|<=|≥|≤|<|>)\s*$")
+# what happened to the people just counted, perhaps after a second count ("Four people on X and one on placebo died")
+EVENT_AFTER_ARM_RE = re.compile(r"(?:\s+and\s+\w+\s+(?:on|in|taking|given|receiving)\s+[^,;.]{1,30}?)?"
+                                r"\s+(?:had|died|developed|experienced|suffered|achieved|responded|relapsed|went\s+into)\b", re.I)
+COMPARED_COUNT_BEFORE_RE = re.compile(r"\b(?:against|versus|vs\.?|compared\s+(?:with|to))\s+$", re.I)
 TIME_ON_RE = re.compile(r"\s+on\s*,")  # "five years on, 91.9% ...": when, not a result
 MINIMUM_BEFORE_RE = re.compile(r"\b(?:minimum|maximum|shortest|longest)\s+$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
@@ -107,8 +111,9 @@ HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\balive\s+(?:(?:at|afte
 # "the myeloma took 19 months to start growing again": how long until something happened, not a treatment's length
 TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
-ELLIPTIC_BEFORE_RE = re.compile(r"\band\s+(?:in\s+)?$", re.I)  # "and five in the X group", "and in 14 in the X group"
-IN_GROUP_AFTER_RE = re.compile(r"\s+(?:in|on)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:group|arm|cohort)s?\b", re.I)
+# "and five in the X group", "and in 14 in the X group", "against three on placebo"
+ELLIPTIC_BEFORE_RE = re.compile(r"\b(?:and|against|versus|vs\.?|compared\s+with)\s+(?:in\s+)?$", re.I)
+IN_GROUP_AFTER_RE = re.compile(r"\s+(?:(?:in|on)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:group|arm|cohort)s?\b|(?:on|taking|given|receiving)\s+\w)", re.I)
 
 
 class NumberGrammar:
@@ -322,9 +327,16 @@ class NumberGrammar:
         "lenvatinib plus everolimus, 357 patients"."""
         out = []
         arm_starts, arm_ends = set(arm_starts), set(arm_ends)
+
+        def event_follows(pos: int) -> bool:
+            """An arm's name within a few words after pos, then what happened to them ("... on drugamab died")."""
+            end = min((e for e in arm_ends if pos < e <= pos + 40 and not re.search(r"[,;.()]", s[pos:e])), default=-1)
+            return end > 0 and bool(EVENT_AFTER_ARM_RE.match(s, end))
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
             if m.end() in arm_starts and is_count(n) and not RANGE_END_RE.search(lead(s, m.start())):
+                if event_follows(m.end()) or COMPARED_COUNT_BEFORE_RE.search(lead(s, m.start())):
+                    continue  # "Twelve people taking X had a complete response, against three on placebo": event counts
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
             for m in ARM_PAREN_COUNT_RE.finditer(s):
@@ -357,7 +369,7 @@ class NumberGrammar:
             if re.search(r"\b(?:\d+|one)\s+(?:in|out of)\s*$", before, re.I):
                 continue  # "about 1 in 3 people": a proportion
             after = s[m.end() :]
-            if self.not_after_ss_re.search(after) or EVENT_RATE_AFTER_RE.match(after):
+            if self.not_after_ss_re.search(after) or EVENT_RATE_AFTER_RE.match(after) or event_follows(m.end()):
                 continue  # "Three patients (0.4%) ... died": an event count with its rate
             # "(177 and 122 patients)": the first number of a pair counts patients too
             first = None if m["bound"] or m["mods"].strip() else FIRST_OF_PAIR_RE.search(before)

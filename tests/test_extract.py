@@ -1414,3 +1414,15 @@ def test_lay_relapse_and_survival_respectively_after_a_comparison():
         ("PROGRESSION", [("auto-allo", 47, "%"), ("auto-auto", 77, "%")]),
         ("OS", [("auto-allo", 51, "%"), ("auto-auto", 47, "%")]),
     ]
+
+
+def test_counts_of_people_things_happened_to_are_results_not_sample_sizes():
+    text = ("The ALPHA trial randomised 400 people to drugamab or placebo. Four people on drugamab and one on placebo "
+            "died of side effects. Twelve people taking drugamab had a complete response, against three on placebo.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("TRM", [("drugamab", 4, "count"), ("placebo", 1, "count")]),
+        ("CR", [("drugamab", 12, "count"), ("placebo", 3, "count")]),
+    ]
+    assert [r.n for r in records(text, "sample_size")] == [400]
+    # sizes stay sizes: "216 people had venetoclax"
+    assert [r.n for r in records("MURANO randomised 389 people: 194 people had venetoclax and 195 took BR.", "sample_size")] == [389, 194, 195]

@@ -31,6 +31,8 @@ BIOMARKER_CUTOFF_RE = re.compile(r"(?:\b(?:[A-Z][A-Za-z]*[A-Z0-9][\w-]*|score|ex
 EVENT_AFTER_ARM_RE = re.compile(r"(?:\s+and\s+\w+\s+(?:on|in|taking|given|receiving)\s+[^,;.]{1,30}?)?"
                                 r"\s+(?:had|died|developed|experienced|suffered|achieved|responded|relapsed|went\s+into)\b", re.I)
 COMPARED_COUNT_BEFORE_RE = re.compile(r"\b(?:against|versus|vs\.?|compared\s+(?:with|to))\s+$", re.I)
+TIME_DIFFERENCE_RE = re.compile(r"\s+(?:longer|shorter|more|less)\b", re.I)  # "about seven months longer than": a difference
+PER_HUNDRED_BEFORE_RE = re.compile(r"\b(?:in|out\s+of)\s+every\s*$", re.I)  # "86 out of every 100 women on X"
 TIME_ON_RE = re.compile(r"\s+on\s*,")  # "five years on, 91.9% ...": when, not a result
 MINIMUM_BEFORE_RE = re.compile(r"\b(?:minimum|maximum|shortest|longest)\s+$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
@@ -335,7 +337,7 @@ class NumberGrammar:
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
             if m.end() in arm_starts and is_count(n) and not RANGE_END_RE.search(lead(s, m.start())):
-                if event_follows(m.end()) or COMPARED_COUNT_BEFORE_RE.search(lead(s, m.start())):
+                if event_follows(m.end()) or COMPARED_COUNT_BEFORE_RE.search(lead(s, m.start())) or PER_HUNDRED_BEFORE_RE.search(lead(s, m.start())):
                     continue  # "Twelve people taking X had a complete response, against three on placebo": event counts
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
@@ -366,8 +368,8 @@ class NumberGrammar:
                 continue
             if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or AGE_BEFORE_RE.search(before):
                 continue
-            if re.search(r"\b(?:\d+|one)\s+(?:in|out of)\s*$", before, re.I):
-                continue  # "about 1 in 3 people": a proportion
+            if re.search(r"\b(?:\d+|one)\s+(?:in|out of)\s*$", before, re.I) or PER_HUNDRED_BEFORE_RE.search(before):
+                continue  # "about 1 in 3 people", "86 out of every 100 women": a proportion
             after = s[m.end() :]
             if self.not_after_ss_re.search(after) or EVENT_RATE_AFTER_RE.match(after) or event_follows(m.end()):
                 continue  # "Three patients (0.4%) ... died": an event count with its rate
@@ -465,7 +467,8 @@ class NumberGrammar:
             if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()) and not (
                     HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 130), m.start())):
                 continue
-            if unit in ("months", "years", "weeks") and (self.restated_re.search(before) or TIME_ON_RE.match(after)):
+            if unit in ("months", "years", "weeks") and (self.restated_re.search(before) or TIME_ON_RE.match(after)
+                                                         or TIME_DIFFERENCE_RE.match(after)):
                 continue  # "76.2 months (over six years)": the value before, in other units
             if unit == "%" and self.effect_after_re.search(after):
                 continue

@@ -1426,3 +1426,16 @@ def test_counts_of_people_things_happened_to_are_results_not_sample_sizes():
     assert [r.n for r in records(text, "sample_size")] == [400]
     # sizes stay sizes: "216 people had venetoclax"
     assert [r.n for r in records("MURANO randomised 389 people: 194 people had venetoclax and 195 took BR.", "sample_size")] == [389, 194, 195]
+
+
+def test_per_hundred_proportions_differences_in_time_and_lay_cancer_free():
+    text = ("The STAR trial involved 850 women. Half were given ribomab on top of their usual hormone therapy, and half "
+            "had hormone therapy alone. After four years, 90 out of every 100 women taking ribomab were alive and free "
+            "of breast cancer, compared with 86 out of every 100 women on hormone therapy alone. Women on ribomab "
+            "lived a median of 28.1 months, about seven months longer than those given hormone therapy alone (21.0 "
+            "months).")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("DFS", [("ribomab", 90, "%"), ("hormone therapy", 86, "%")]),
+        ("OS", [("ribomab", 28.1, "months"), ("hormone therapy", 21.0, "months")]),
+    ]
+    assert [r.n for r in records(text, "sample_size")] == [850]

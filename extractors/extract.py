@@ -130,6 +130,7 @@ _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 # "ENGOT-OV16/NOVA": a trial's code, then the name it goes by after a slash
 SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
+ADDED_TO_RE = re.compile(r"\s+to\s+(?:the\s+)?")  # "adding venetoclax to azacitidine"
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ]arm\b(?!\s+(?:of|from))", re.I)
 NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2})/$")  # "MMVAR/IFM 2005-04": a name before the code
@@ -1447,7 +1448,7 @@ class Extractor:
         # "improved PFS from 13 months to 30 months": the later value is the subject's
         from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
             re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))
-        before_bare = self._arms_before_bare_values(vals, text, s_start, s, value_ends, ms)
+        before_bare = None if from_to else self._arms_before_bare_values(vals, text, s_start, s, value_ends, ms)
         after_bare = None if resp or from_to else self._arms_after_bare_values(vals, text, s_start, s, ms)
         out: list[tuple[str | None, str | None]] = []
         for i, v in enumerate(vals):
@@ -1518,7 +1519,12 @@ class Extractor:
         if from_to and out[1][0] is None:
             subj = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
             if subj:
-                out[1] = (self._added_or_all(text, subj, s_start)[-1][0], "arm:from-to-subject")
+                added = self._added_or_all(text, subj, s_start)
+                out[1] = (added[-1][0], "arm:from-to-subject")
+                # "adding venetoclax to azacitidine improved median OS from 9.6 to 14.7 months": the first is the backbone's
+                backbone = [p for p in subj if p[1] > added[-1][2]] if added != subj else []
+                if out[0][0] is None and backbone and ADDED_TO_RE.fullmatch(text, added[-1][2], backbone[0][1]):
+                    out[0] = (backbone[0][0], "arm:from-to-backbone")
         if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
             # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo"
             out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")

@@ -1439,3 +1439,9 @@ def test_per_hundred_proportions_differences_in_time_and_lay_cancer_free():
         ("OS", [("ribomab", 28.1, "months"), ("hormone therapy", 21.0, "months")]),
     ]
     assert [r.n for r in records(text, "sample_size")] == [850]
+
+
+def test_adding_a_drug_from_one_value_to_another_and_month_landmarks():
+    res = records("In the GEMINI-3 trial,14 adding venetoclax to azacitidine improved median overall survival from 9.6 "
+                  "to 14.7 months (HR 0.66) in 431 patients.")
+    assert [arms(r) for r in res] == [[("azacitidine", 9.6, "months"), ("venetoclax", 14.7, "months")]]

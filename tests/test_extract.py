@@ -1031,6 +1031,7 @@ FLOORS = {
     (83, 94): {"results": 0.95, "trials": 0.98, "sample_sizes": 0.95, "follow_ups": 0.99},
     (95, 106): {"results": 0.93, "trials": 0.99, "sample_sizes": 0.88, "follow_ups": 0.97},
     (107, 118): {"results": 0.88, "trials": 0.95, "sample_sizes": 0.97, "follow_ups": 0.90},
+    (119, 130): {"results": 0.36, "trials": 0.75, "sample_sizes": 0.88, "follow_ups": 0.91},
 }
 
 

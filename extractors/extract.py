@@ -41,7 +41,7 @@ WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 # "ADT plus AA 1,000 mg once daily plus P 5 mg": a dose between the drugs of one arm
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 # "pomalidomide plus low-dose dexamethasone": a dose level between the drugs of one arm
-DOSE_LEVEL_WORD = r"(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose\b"
+DOSE_LEVEL_WORD = r"(?:(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose|weekly|daily)\b"
 JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_LEVEL_WORD})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
@@ -131,8 +131,11 @@ COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 # "ENGOT-OV16/NOVA": a trial's code, then the name it goes by after a slash
 SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
 ADDED_TO_RE = re.compile(r"\s+to\s+(?:the\s+)?")  # "adding venetoclax to azacitidine"
+PRIOR_THERAPY_RE = re.compile(r"\b(?:refractory|resistant|exposed|intolerant|naive|naïve)\s+(?:to|of)\b", re.I)
+PRIOR_LIST_BREAK_RE = re.compile(r"[;:.()]|\b(?:were|was|received|receiving|treated|given|had|got|randomi[sz]ed|assigned|who|then)\b", re.I)
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
-SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ]arm\b(?!\s+(?:of|from))", re.I)
+# a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
+SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
 NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2})/$")  # "MMVAR/IFM 2005-04": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
 # "the NOVA trial of niraparib", "NOVA, a phase 3 trial of niraparib maintenance"
@@ -648,6 +651,15 @@ class Extractor:
         return out
 
     # ------------------------------------------------------------------ arms
+    @staticmethod
+    def _prior_therapy(text: str, m: Mention) -> bool:
+        """"patients refractory to bortezomib, carfilzomib, lenalidomide and daratumumab", "exposed to an anti-CD38
+        antibody": treatments the patients had before the trial, not its arms."""
+        cue = None
+        for cue in PRIOR_THERAPY_RE.finditer(text, max(0, m.start - 120), m.start):
+            pass
+        return cue is not None and not PRIOR_LIST_BREAK_RE.search(text, cue.end(), m.start)
+
     def arm_phrases(self, text: str, mentions: list[Mention], lo: int, hi: int, join: bool = True) -> list[tuple[str, int, int, str]]:
         """Arm phrases inside [lo, hi): adjacent mentions joined ("Revlimid and dexamethasone"),
         negated drugs as "not receiving X", "without X" dropped.  (name, start, end, rule).
@@ -657,7 +669,8 @@ class Extractor:
         the arm's name ("carfilzomib plus lenalidomide (KR)" -> KR)."""
         arms = [m for m in mentions if m.label in ARM_LABELS and m.start >= lo and m.end <= hi
                 # "people who were not fit enough for a transplant": who the patients are, not their arm
-                and not (m.label == "ARM" and ELIGIBLE_FOR_RE.search(text, max(0, m.start - 40), m.start))]
+                and not (m.label == "ARM" and ELIGIBLE_FOR_RE.search(text, max(0, m.start - 40), m.start))
+                and not self._prior_therapy(text, m)]
         phrases: list[list[Mention]] = []
         short_name: dict[int, Mention] = {}  # phrase index -> the abbreviation defined for it
         absorbed_until = -1  # end of the parenthesis that explains the last phrase
@@ -897,7 +910,7 @@ class Extractor:
         elif cue_from is not None and len(arms := self._randomised_arms(text, ms, cue_from, s_end)) >= 2:
             state.randomised_arms = state.randomisation = arms[:3]
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
-        elif SINGLE_ARM_RE.search(s) and len(one := list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end)))) == 1:
+        elif not cue and named and SINGLE_ARM_RE.search(s) and len(one := list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end)))) == 1:
             # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib": its results are that arm's
             state.randomised_arms = state.randomisation = one
             trace.add("arm:single-arm", one[0])

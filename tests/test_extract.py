@@ -1446,3 +1446,20 @@ def test_adding_a_drug_from_one_value_to_another_and_month_landmarks():
     res = records("In the GEMINI-3 trial,14 adding venetoclax to azacitidine improved median overall survival from 9.6 "
                   "to 14.7 months (HR 0.66) in 431 patients.")
     assert [arms(r) for r in res] == [[("azacitidine", 9.6, "months"), ("venetoclax", 14.7, "months")]]
+
+
+def test_prior_therapies_are_no_arms_phase_2_studies_of_one_drug_and_drug_stems():
+    text = ("Selinexor was approved on the basis of part 2 of the STORM trial. Of 122 patients whose disease was "
+            "refractory to bortezomib, carfilzomib, lenalidomide, pomalidomide and daratumumab, 26% responded.\n\n"
+            "In the single-arm phase 2 HORIZON study, 157 patients refractory to pomalidomide were treated with "
+            "melflufen 40 mg every 28 days plus weekly dexamethasone. The ORR was 29%.\n\n"
+            "Elranatamab received accelerated approval based on cohort A of the phase 2 MagnetisMM-3 trial, which "
+            "enrolled 123 patients. The objective response rate was 61.0%.\n\n"
+            "INDIGO randomly assigned patients to vorasidenib or placebo. Median PFS was 27.7 months with "
+            "vorasidenib vs 11.1 months with placebo.")
+    res = records(text)
+    assert [(r.trial, arms(r)) for r in res if r.arms[0].name] == [
+        ("HORIZON", [("melflufen and dexamethasone", 29, "%")]),
+        ("MagnetisMM-3", [("elranatamab", 61.0, "%")]),
+        ("INDIGO", [("vorasidenib", 27.7, "months"), ("placebo", 11.1, "months")]),
+    ]

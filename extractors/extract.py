@@ -133,6 +133,8 @@ SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?!
 ADDED_TO_RE = re.compile(r"\s+to\s+(?:the\s+)?")  # "adding venetoclax to azacitidine"
 PRIOR_THERAPY_RE = re.compile(r"\b(?:refractory|resistant|exposed|intolerant|naive|naïve)\s+(?:to|of)\b", re.I)
 PRIOR_LIST_BREAK_RE = re.compile(r"[;:.()]|\b(?:were|was|received|receiving|treated|given|had|got|randomi[sz]ed|assigned|who|then)\b", re.I)
+DATELINE_RE = re.compile(r"(?<![^\n])[A-Z]{3,}(?:,\s+[A-Z][A-Za-z.]+)*\s+[-–—]\s")  # "BOSTON - A stem cell transplant ...": a news dateline
+THE_TRIAL_CALLED_RE = re.compile(r"\bThe\s+(?:trial|study)(?:,\s*|\s+(?:is|was)\s+)(?:called|named|known\s+as)\s+$")
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 # a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
 SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
@@ -589,6 +591,9 @@ class Extractor:
             if not hit or hit["name"].upper() in self.not_trials:
                 continue
             a, b = hit.span("name")
+            if known := next((x for x in mentions if x.start == a and x.end == b and x.label == "TRIAL"), None):
+                m.canon, m.rule = known.canon, "trial:slash-name"  # "ENGOT-OV16/NOVA" with NOVA a known trial
+                continue
             if any(x.start < b and a < x.end for x in mentions):
                 continue
             name = hit["name"]
@@ -1639,7 +1644,8 @@ class Extractor:
 
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
-        mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
+        mentions = [m for m in self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
+                    if not (m.label == "TRIAL" and DATELINE_RE.match(doc.text, m.start))]
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
@@ -1662,6 +1668,7 @@ class Extractor:
         records: list[DraftRecord] = []
         traces: list[Trace] = []
         trial_first: dict[str, Evidence] = {}
+        unnamed_from = 0  # where the stretch of text about a not yet named trial starts
         for a, b in sentence_spans(sdoc, len(doc.text)):
             while a < b and doc.text[a].isspace():
                 a += 1
@@ -1686,6 +1693,7 @@ class Extractor:
             row = CELL_SEP_RE.search(doc.text, a, b) is not None
             if not row:
                 state.columns = []  # prose after a table ends it
+            trial_before = state.trial
             recs = self.read_table_row(doc.text, a, b, ms, state, doc.source, trace) if row and state.columns else None
             if recs is None:
                 recs = self.read_sentence(doc.text, a, b, ms, state, doc.source, trace)
@@ -1697,6 +1705,15 @@ class Extractor:
                     if m.rule != "trial:registry-id" and (m.label == "TRIAL" or m.rule == "trial:group-reference"):
                         trial_first[m.canon] = Evidence(text=doc.text[a:b], start=a, end=b, rule=m.rule)
             records.extend(recs)
+            if trial_before is not None and state.trial is None:
+                unnamed_from = a  # a new, unnamed study starts here
+            elif trial_before is None and (called := next((m for m in ms if m.label == "TRIAL" and m.canon and THE_TRIAL_CALLED_RE.search(
+                    doc.text, max(a, m.start - 40), m.start)), None)):
+                # "The trial, known as AALL1731, followed the children ...": the unnamed trial whose results came before
+                for r in records:
+                    if r.trial is None and r.evidence.start >= unnamed_from:
+                        r.trial = called.canon
+                        r.rules.append("trial:named-after-its-results")
             if trace.matches:
                 traces.append(trace)
         self._trial_named_later_in_paragraph(doc, mentions, records)

@@ -1463,3 +1463,17 @@ def test_prior_therapies_are_no_arms_phase_2_studies_of_one_drug_and_drug_stems(
         ("MagnetisMM-3", [("elranatamab", 61.0, "%")]),
         ("INDIGO", [("vorasidenib", 27.7, "months"), ("placebo", 11.1, "months")]),
     ]
+
+
+def test_a_trial_named_after_its_results_datelines_and_known_names_after_a_slash():
+    text = ("BOSTON - A new drug helped children with leukaemia.\n\n"
+            "Children were randomly assigned to chemotherapy alone or chemotherapy plus blinatumomab. Three years on, "
+            "96.0% of the children given blinatumomab were alive with no sign of leukaemia, compared with 87.9% of "
+            "those given chemotherapy alone.\n\n"
+            "The trial, known as AALL1731, followed the children for a median of 2.5 years.\n\n"
+            "In ENGOT-OV16/NOVA, freedom from treatment failure at 2 years was 64% with niraparib and 30% with placebo.")
+    assert [(r.trial, r.endpoint, arms(r)) for r in records(text)] == [
+        ("AALL1731", "DFS", [("blinatumomab", 96.0, "%"), ("chemotherapy", 87.9, "%")]),
+        ("NOVA", "EFS", [("niraparib", 64, "%"), ("placebo", 30, "%")]),
+    ]
+    assert [r.trial for r in records(text, "trial")] == ["AALL1731", "NOVA"]

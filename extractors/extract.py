@@ -341,6 +341,8 @@ class Extractor:
         canon = self.alias_index.get(self._norm(name))
         if canon:
             return canon, "TRIAL"
+        if rule == "trial:known-title-case":
+            return None  # "the Italian trial": only a known trial's name in title case ("the Cardamon trial")
         if name.upper() in self.lexicon.cooperative_groups or (
                 re.fullmatch(r"[A-Z]+", name) and any(g == name for g in self.group_of.values())):
             return name, "TRIAL_REF"  # "in CALGB study", "a SWOG study": the group's trial named before

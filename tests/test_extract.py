@@ -1477,3 +1477,12 @@ def test_a_trial_named_after_its_results_datelines_and_known_names_after_a_slash
         ("NOVA", "EFS", [("niraparib", 64, "%"), ("placebo", 30, "%")]),
     ]
     assert [r.trial for r in records(text, "trial")] == ["AALL1731", "NOVA"]
+
+
+def test_a_known_trial_in_title_case_and_lexicon_regimens():
+    text = ("In the primary analysis of the phase 2 Cardamon trial, 281 patients received KCd induction. "
+            "The Italian trial enrolled 300 patients.\n\n"
+            "HD21 randomly assigned patients to BrECADD or eBEACOPP. PFS at four years was 94.3% with BrECADD and "
+            "90.9% with eBEACOPP.")
+    assert [r.trial for r in records(text, "trial")] == ["CARDAMON", "HD21"]
+    assert [arms(r) for r in records(text)] == [[("BrECADD", 94.3, "%"), ("eBEACOPP", 90.9, "%")]]

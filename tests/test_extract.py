@@ -1486,3 +1486,21 @@ def test_a_known_trial_in_title_case_and_lexicon_regimens():
             "90.9% with eBEACOPP.")
     assert [r.trial for r in records(text, "trial")] == ["CARDAMON", "HD21"]
     assert [arms(r) for r in records(text)] == [[("BrECADD", 94.3, "%"), ("eBEACOPP", 90.9, "%")]]
+
+
+def test_lay_words_of_explainers_the_treated_group_and_the_watched_group():
+    text = ("QuiRedex randomly assigned people to lenalidomide and dexamethasone or observation. Three years after "
+            "joining, 94% of the treated group were still alive, compared with 80% of the group who were watched.\n\n"
+            "AQUILA randomly assigned people to daratumumab or active monitoring. After five years, 63.1% of people who "
+            "had daratumumab were alive without active myeloma, compared with 40.8% of people who were monitored.\n\n"
+            "POLO put 154 people at random into two groups: 92 took olaparib and 62 took placebo. The cancer was kept "
+            "under control for a median of 7.4 months with olaparib compared with 3.8 months with placebo. Scans "
+            "showed the cancer had shrunk in 23% of people having olaparib, against 12% of people having placebo. "
+            "On average, people lived for 19.0 months with olaparib and 19.2 months with placebo.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("OS", [("lenalidomide and dexamethasone", 94, "%"), ("observation", 80, "%")]),
+        ("PFS", [("daratumumab", 63.1, "%"), ("observation", 40.8, "%")]),
+        ("PFS", [("olaparib", 7.4, "months"), ("placebo", 3.8, "months")]),
+        ("ORR", [("olaparib", 23, "%"), ("placebo", 12, "%")]),
+        ("OS", [("olaparib", 19.0, "months"), ("placebo", 19.2, "months")]),
+    ]

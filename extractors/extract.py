@@ -290,7 +290,7 @@ class Extractor:
         num = rf"(?:\d{{1,2}}|{alternation(nw)})"
         self.number_words = {w: int(v) for w, v in nw.items()}
         self.durations_compared_re = re.compile(
-            rf"\b(?:{alternation(td['compared'])})\s+(?:either\s+)?(?P<a>{num})(?:[- ](?P<u1>month|year|week)s?)?"
+            rf"\b(?:{alternation(td['compared'])})(?:\s+\w+){{0,3}}?(?:\s+for)?\s+(?:either\s+)?(?P<a>{num})(?:[- ](?P<u1>month|year|week)s?)?"
             rf"\s+(?:or|versus|vs\.?|and|to)\s+(?P<b>{num})[- ](?P<u>month|year|week)s?\b", re.I)
         self.duration_arm_re = re.compile(
             rf"\b(?:{alternation(td['arm_before'])})\s+(?P<arm>(?P<n>{num})[- ](?P<u>month|year|week)s?)"
@@ -1652,11 +1652,11 @@ class Extractor:
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
         mentions = mentions + self.headed_arms(doc.text, mentions)
-        mentions = mentions + self.named_groups(doc.text, mentions)
         mentions = mentions + self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)
         mentions = mentions + self.dose_arms(doc.text, mentions)
-        mentions = sorted(mentions + self.route_arms(doc.text, mentions), key=lambda m: m.start)
+        mentions = mentions + self.route_arms(doc.text, mentions)
+        mentions = sorted(mentions + self.named_groups(doc.text, mentions), key=lambda m: m.start)  # what nothing else named
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
         # A section heading that names no trial brings the reader back to the article's own trial

@@ -200,7 +200,9 @@ class NumberGrammar:
         # "grade 3, 4, or 5", "grades 3 to 5", "grade 3-4": every number of the list is a grade
         self.grade_list_re = re.compile(r"\bgrades?\s+\d(?:\s*(?:,|or|and|to|-|–)\s*(?:or\s+)?\d)*\b", re.I)
         self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")
-        self.timepoint_adj_re = re.compile(rf"\b(?P<num>{self.num})[- ](?P<unit>year|month)(?!s)\b", re.I)
+        # ("3-year OS", "12 month survival"; not a value in the singular: "1.0 month on placebo")
+        self.timepoint_adj_re = re.compile(rf"\b(?P<num>{self.num})(?:-(?P<unit>year|month)|\s(?P<unit2>year|month)(?=\s+[A-Za-z])"
+                                           rf"(?!\s+(?:on|with|in|for|vs|versus|compared|and|or|of|after|later|from|than)\b))(?!s)\b", re.I)
         # "Two years after joining the trial, 88.2% ...": a duration after which a rate is read
         # "3 years after randomisation" (not "to 19.3 months from 12.1 months": a value and the one before it)
         self.timepoint_after_re = re.compile(rf"\b(?P<num>{self.num})\s+(?P<unit>years?|months?)\s+(?:after|from|since|following)\b(?!\s+(?:a\s+)?(?:median\s+of\s+)?\d)", re.I)
@@ -441,7 +443,7 @@ class NumberGrammar:
                     continue
                 if rule == "timepoint:at-n-years" and HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 120), m.start()):
                     continue  # "half of them were still alive after 54.1 months": a median, not a timepoint
-                unit = "years" if m["unit"].lower().startswith("year") else "months"
+                unit = "years" if (m["unit"] or m.groupdict().get("unit2") or "").lower().startswith("year") else "months"
                 out.append(Found(m.start(), m.end(), "timepoint", n, rule, unit=unit))
         return out
 

@@ -1504,3 +1504,14 @@ def test_lay_words_of_explainers_the_treated_group_and_the_watched_group():
         ("ORR", [("olaparib", 23, "%"), ("placebo", 12, "%")]),
         ("OS", [("olaparib", 19.0, "months"), ("placebo", 19.2, "months")]),
     ]
+
+
+def test_durations_compared_after_the_drug_and_lay_disease_in_check():
+    text = ("SSG XVIII randomly assigned them to take imatinib for either one year or three years. Five-year overall "
+            "survival was 92.0% in the three-year group and 81.7% in the one-year group.\n\n"
+            "INVICTUS randomised 129 patients to ripretinib or placebo. Ripretinib kept the disease in check for a "
+            "median of 6.3 months, compared with 1.0 month on placebo.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("OS", [("3 years", 92.0, "%"), ("1 year", 81.7, "%")]),
+        ("PFS", [("ripretinib", 6.3, "months"), ("placebo", 1.0, "months")]),
+    ]

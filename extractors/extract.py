@@ -134,6 +134,7 @@ ADDED_TO_RE = re.compile(r"\s+to\s+(?:the\s+)?")  # "adding venetoclax to azacit
 PRIOR_THERAPY_RE = re.compile(r"\b(?:refractory|resistant|exposed|intolerant|naive|naïve)\s+(?:to|of)\b", re.I)
 PRIOR_LIST_BREAK_RE = re.compile(r"[;:.()]|\b(?:were|was|received|receiving|treated|given|had|got|randomi[sz]ed|assigned|who|then)\b", re.I)
 DATELINE_RE = re.compile(r"(?<![^\n])[A-Z]{3,}(?:,\s+[A-Z][A-Za-z.]+)*\s+[-–—]\s")  # "BOSTON - A stem cell transplant ...": a news dateline
+LANDMARK_LIST_RE = re.compile(r"\b(?:at|after)\s+(?P<list>\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+and\s+\d{1,2})[- ](?P<unit>years?|months?)\b", re.I)
 THE_TRIAL_CALLED_RE = re.compile(r"\bThe\s+(?:trial|study)(?:,\s*|\s+(?:is|was)\s+)(?:called|named|known\s+as)\s+$")
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 # a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
@@ -206,7 +207,8 @@ class Group:
     endpoint: Mention
     values: list[Value] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # connector text between consecutive values
-    arms: list[tuple[str | None, str | None]] = field(default_factory=list)  # (name, rule) per value
+    arms: list[tuple[str | None, str | None]] = field(default_factory=list)  # (name, rule) per value, when known
+    timepoint: Found | None = None  # when known: one landmark of a list ("at 1, 2 and 3 years")
 
 
 @dataclass
@@ -816,6 +818,9 @@ class Extractor:
         samples = N.sample_sizes(s, [m.start - s_start for m in arm_ms], [m.end - s_start for m in arm_ms]) if has_numbers else []
         timepoints = N.timepoints(s) if has_numbers else []
         masked = N.masks(s) + [(f.start, f.end) for f in effects + follow_ups + samples + timepoints] if has_numbers else []
+        landmarks = LANDMARK_LIST_RE.search(s) if has_numbers else None  # "at 1, 2 and 3 years"
+        if landmarks:
+            masked.append(landmarks.span())
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
         masked += [(m.start - s_start, m.end - s_start) for m in ms if m.rule == "arm:treatment-duration"]  # "with 3 months"
         masked += [(d.start() - s_start, d.end() - s_start) for m in arm_ms
@@ -881,6 +886,8 @@ class Extractor:
                     v.unit, v.rule = hint, "value:unit-from-heading"
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms, timepoints)
+            if landmarks:
+                groups = [sub for g in groups for sub in self._landmark_groups(g, landmarks, text, s_start, ms, state)]
             if endpoints[0].rule == "endpoint:carried-forward" and len(groups) == len(state.last_endpoints) >= 2:
                 # "median PFS was 10.1 vs 5.4 months and median OS 23.9 vs 17.5 months. Across all patients,
                 # the figures were 9.9 vs 5.1 months and 23.4 vs 16.8 months": one endpoint per comparison
@@ -1331,6 +1338,34 @@ class Extractor:
             return True
         return unit in allowed
 
+    def _landmark_groups(self, g: Group, landmarks: re.Match, text: str, s_start: int, ms: list[Mention],
+                         state: ReaderState) -> list[Group]:
+        """"PFS at 1, 2 and 3 years was 98%, 93% and 91% in the lenalidomide arm, compared with 89%, 76% and 66% in
+        the observation arm": one comparison per landmark, each arm's rates in the order of the landmarks, the
+        arm named after its run of rates (rule arm:landmark-list)."""
+        times = [int(x) for x in re.findall(r"\d+", landmarks["list"])]
+        n, vals = len(times), g.values
+        if any(v.unit != "%" for v in vals) or len(vals) % n or len(vals) // n < 2:
+            return [g]
+        s = text[s_start : s_start + max(v.end for v in vals) + 200]
+        runs = [vals[i : i + n] for i in range(0, len(vals), n)]
+        if not all(BARE_LINK_RE.match(s[a.end : b.start]) for run in runs for a, b in zip(run, run[1:])):
+            return [g]
+        arms = []
+        for r, run in enumerate(runs):
+            until = s_start + (runs[r + 1][0].start if r + 1 < len(runs) else len(s))
+            after = self.arm_phrases(text, ms, s_start + run[-1].end, until)
+            arms.append(after[0][0] if after else None)
+        if None in arms:
+            arms = state.randomised_arms if len(state.randomised_arms) == len(runs) else []
+        if not arms:
+            return [g]
+        unit = "years" if landmarks["unit"].lower().startswith("year") else "months"
+        return [Group(g.endpoint, [run[i] for run in runs], [" vs "] * (len(runs) - 1),
+                      [(a, "arm:landmark-list") for a in arms],
+                      Found(landmarks.start(), landmarks.end(), "timepoint", t, "timepoint:landmark-list", unit=unit))
+                for i, t in enumerate(times)]
+
     def _result(self, g: Group, text: str, s_start: int, s_end: int, value_ends: list[int], ms: list[Mention],
                 named: list[Mention], state: ReaderState, timepoints: list[Found], effects: list[Found], source: str,
                 sentence_ev: Evidence, trace: Trace) -> DraftRecord | None:
@@ -1374,7 +1409,11 @@ class Extractor:
             return None
 
         # Arms.
-        arms = self._arms_for(g, vals, text, s_start, s_end, value_ends, ms, state, rules)
+        if len(g.arms) == len(vals):  # arms the grouping already knew
+            arms = list(g.arms)
+            rules += list(dict.fromkeys(r for _, r in arms if r))
+        else:
+            arms = self._arms_for(g, vals, text, s_start, s_end, value_ends, ms, state, rules)
         both = BOTH_RE.search(s, vals[0].end, vals[0].end + 40) if len(vals) == 1 else None
         if both:  # "14.0 months in both the combination group and the nivolumab group"
             if BOTH_GROUPS_RE.match(s, vals[0].end):  # "42% in both groups": the two arms of the randomisation
@@ -1399,7 +1438,7 @@ class Extractor:
         timepoint = None
         if unit == "%":
             first = vals[0].start
-            tps = [t for t in timepoints if t.end <= first]
+            tps = [g.timepoint] if g.timepoint else [t for t in timepoints if t.end <= first]
             if tps:
                 t = tps[-1]
                 timepoint = Timepoint(value=t.number, unit=t.unit)

@@ -1515,3 +1515,17 @@ def test_durations_compared_after_the_drug_and_lay_disease_in_check():
         ("OS", [("3 years", 92.0, "%"), ("1 year", 81.7, "%")]),
         ("PFS", [("ripretinib", 6.3, "months"), ("placebo", 1.0, "months")]),
     ]
+
+
+def test_a_list_of_landmarks_gives_one_comparison_per_landmark_and_plural_abbreviations_are_no_arms():
+    text = ("E3A06 randomly assigned patients to lenalidomide or observation. Progression-free survival at 1, 2 and 3 "
+            "years was 98%, 93% and 91% in the lenalidomide arm, compared with 89%, 76% and 66% in the observation arm.\n\n"
+            "RADIANT-4 showed a similar benefit in 302 patients with lung NETs (median PFS 11.0 vs 3.9 months).")
+    res = records(text)
+    assert [(r.timepoint.value if r.timepoint else None, arms(r)) for r in res] == [
+        (1, [("lenalidomide", 98, "%"), ("observation", 89, "%")]),
+        (2, [("lenalidomide", 93, "%"), ("observation", 76, "%")]),
+        (3, [("lenalidomide", 91, "%"), ("observation", 66, "%")]),
+        (None, [(None, 11.0, "months"), (None, 3.9, "months")]),  # "NETs" is no arm
+    ]
+    assert all("arm:landmark-list" in r.rules for r in res[:3])

@@ -1029,9 +1029,9 @@ FLOORS = {
     (1, 70): {"results": 0.97, "trials": 0.99, "sample_sizes": 0.94, "follow_ups": 0.95},
     (71, 82): {"results": 0.96, "trials": 0.99, "sample_sizes": 0.88, "follow_ups": 0.91},
     (83, 94): {"results": 0.95, "trials": 0.98, "sample_sizes": 0.95, "follow_ups": 0.99},
-    (95, 106): {"results": 0.93, "trials": 0.99, "sample_sizes": 0.88, "follow_ups": 0.97},
-    (107, 118): {"results": 0.88, "trials": 0.95, "sample_sizes": 0.97, "follow_ups": 0.90},
-    (119, 130): {"results": 0.36, "trials": 0.75, "sample_sizes": 0.88, "follow_ups": 0.91},
+    (95, 106): {"results": 0.94, "trials": 0.99, "sample_sizes": 0.89, "follow_ups": 0.97},
+    (107, 118): {"results": 0.89, "trials": 0.97, "sample_sizes": 0.97, "follow_ups": 0.90},
+    (119, 130): {"results": 0.63, "trials": 0.93, "sample_sizes": 0.89, "follow_ups": 0.91},
 }
 
 

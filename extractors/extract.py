@@ -240,6 +240,7 @@ class ReaderState:
     arms_of: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # per trial left, its (randomised_arms, randomisation)
     unit_hint: str | None = None  # a table column's unit ("Median PFS (months)") for its bare numbers
     placebo_controlled: bool = False  # the article said its trials were placebo-controlled
+    last_sentence_arms: list[str] = field(default_factory=list)  # the arms the last sentence named
 
 
 @dataclass
@@ -788,6 +789,13 @@ class Extractor:
             state.randomised_arms, state.randomisation = [], []
             trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))
 
+        if current and SINGLE_ARM_RE.search(s) and not self.randomisation_re.search(s) and len(one := list(dict.fromkeys(
+                [p[0] for p in self.arm_phrases(text, ms, s_start, s_end)] or state.last_sentence_arms))) == 1:
+            # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib": its results are that
+            # arm's ("Daratumumab was first approved as a single agent. In the phase 2 SIRIUS study, ...": the one before)
+            state.randomised_arms = state.randomisation = one
+            trace.add("arm:single-arm", one[0])
+
         # arms named by part of their name: "the tandem arm", "a late one"
         by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []
         by_part += self._arms_by_one(s, s_start, ms) if " one" in s else []
@@ -913,6 +921,7 @@ class Extractor:
             named_endpoints.pop() if len(named_endpoints) == 1 else None)
         state.last_endpoints = list(dict.fromkeys(r.endpoint for r in results))
         state.asked = s.rstrip().endswith("?")
+        state.last_sentence_arms = [p[0] for p in self.arm_phrases(text, ms, s_start, s_end)]
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
         cue = self.randomisation_re.search(s)
         # "randomised to X or Y"; "X (n = 180) vs standard care (n = 179)": the arms on both sides of "vs"
@@ -924,10 +933,6 @@ class Extractor:
         elif cue_from is not None and len(arms := self._randomised_arms(text, ms, cue_from, s_end)) >= 2:
             state.randomised_arms = state.randomisation = arms[:3]
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
-        elif not cue and named and SINGLE_ARM_RE.search(s) and len(one := list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end)))) == 1:
-            # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib": its results are that arm's
-            state.randomised_arms = state.randomisation = one
-            trace.add("arm:single-arm", one[0])
         elif len(sized_arms) >= 2:  # "of whom 328 were given abemaciclib and 165 a placebo"
             state.randomised_arms = state.randomisation = sized_arms[:3]
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))

@@ -1529,3 +1529,12 @@ def test_a_list_of_landmarks_gives_one_comparison_per_landmark_and_plural_abbrev
         (None, [(None, 11.0, "months"), (None, 3.9, "months")]),  # "NETs" is no arm
     ]
     assert all("arm:landmark-list" in r.rules for r in res[:3])
+
+
+def test_a_single_arm_study_takes_the_treatment_named_just_before_it():
+    res = records("Daratumumab was itself first approved as a single agent. In the phase 2 SIRIUS study, 106 patients "
+                  "were treated at 16 mg/kg; 29.2% responded. Median PFS was 3.7 months.")
+    assert [(r.trial, r.endpoint, arms(r)) for r in res] == [
+        ("SIRIUS", "ORR", [("daratumumab", 29.2, "%")]),
+        ("SIRIUS", "PFS", [("daratumumab", 3.7, "months")]),
+    ]

@@ -109,7 +109,7 @@ class Found:
 
 # "Half of them were still alive after 54.1 months", "half of the people who had X were alive at 14.6 months"
 # (before "at/after" for the timepoint that is not one, before the number for the value that is)
-HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\balive\s+(?:(?:at|after)\s+)?$", re.I)
+HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\b(?:alive\s+(?:(?:at|after)\s+)?|(?:had\s+)?(?:lived|survived)\s+(?:for\s+)?)$", re.I)
 # "the myeloma took 19 months to start growing again": how long until something happened, not a treatment's length
 TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
@@ -474,8 +474,9 @@ class NumberGrammar:
                 continue  # "76.2 months (over six years)": the value before, in other units
             if unit == "%" and self.effect_after_re.search(after):
                 continue
-            if self.threshold_after_re.search(after) or m["bound"] and BIOMARKER_CUTOFF_RE.search(s, 0, a):
-                continue
+            if (self.threshold_after_re.search(after) and not HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 130), m.start())
+                    or m["bound"] and BIOMARKER_CUTOFF_RE.search(s, 0, a)):
+                continue  # ("half of the people ... had lived 11.1 months or more": a median)
             # "received 12 months of", "for up to 12 months": how long treatment lasts (the words
             # before the number, a bound included)
             if unit in ("months", "years", "weeks") and not TOOK_TO_HAPPEN_RE.match(after) and (

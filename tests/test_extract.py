@@ -1538,3 +1538,12 @@ def test_a_single_arm_study_takes_the_treatment_named_just_before_it():
         ("SIRIUS", "ORR", [("daratumumab", 29.2, "%")]),
         ("SIRIUS", "PFS", [("daratumumab", 3.7, "months")]),
     ]
+
+
+def test_half_had_lived_n_months_or_more_is_a_median():
+    res = records("In the NAPOLI 3 study, 770 people were put into one of two groups at random: 383 had NALIRIFOX and 387 "
+                  "had gemcitabine with nab-paclitaxel. Half of the people in the NALIRIFOX group had lived 11.1 months or "
+                  "more, compared with 9.2 months in the gemcitabine and nab-paclitaxel group. A PD-L1 score of 50% or more "
+                  "was needed.")
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("OS", [("NALIRIFOX", 11.1, "months"), ("gemcitabine and nab-paclitaxel", 9.2, "months")])]

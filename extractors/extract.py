@@ -486,12 +486,9 @@ class Extractor:
                 out.append(Mention("ARM", a, b, text[a:b], name, rule))
                 taken.append((a, b))
 
-        labels = {m["label"] for m in BRACKET_LABEL_RE.finditer(text)}
-        for label in labels:
-            uses = [u for u in re.finditer(rf"(?<![\w(-]){re.escape(label)}(?![\w)-])", text)]
-            if uses:
-                for u in uses:
-                    add(u.start(), u.end(), label, "arm:bracket-label")
+        for label in {m["label"] for m in BRACKET_LABEL_RE.finditer(text)}:
+            for u in re.finditer(rf"(?<![\w(-]){re.escape(label)}(?![\w)-])", text):  # its uses, not its definition
+                add(u.start(), u.end(), label, "arm:bracket-label")
         for g in GROUP_NAME_RE.finditer(text):
             name = g["name"]
             words = name.split()
@@ -665,10 +662,8 @@ class Extractor:
     def _prior_therapy(text: str, m: Mention) -> bool:
         """"patients refractory to bortezomib, carfilzomib, lenalidomide and daratumumab", "exposed to an anti-CD38
         antibody": treatments the patients had before the trial, not its arms."""
-        cue = None
-        for cue in PRIOR_THERAPY_RE.finditer(text, max(0, m.start - 120), m.start):
-            pass
-        return cue is not None and not PRIOR_LIST_BREAK_RE.search(text, cue.end(), m.start)
+        cues = list(PRIOR_THERAPY_RE.finditer(text, max(0, m.start - 120), m.start))
+        return bool(cues) and not PRIOR_LIST_BREAK_RE.search(text, cues[-1].end(), m.start)
 
     def arm_phrases(self, text: str, mentions: list[Mention], lo: int, hi: int, join: bool = True) -> list[tuple[str, int, int, str]]:
         """Arm phrases inside [lo, hi): adjacent mentions joined ("Revlimid and dexamethasone"),

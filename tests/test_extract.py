@@ -1031,7 +1031,8 @@ FLOORS = {
     (83, 94): {"results": 0.95, "trials": 0.98, "sample_sizes": 0.95, "follow_ups": 0.99},
     (95, 106): {"results": 0.94, "trials": 0.99, "sample_sizes": 0.89, "follow_ups": 0.97},
     (107, 118): {"results": 0.89, "trials": 0.97, "sample_sizes": 0.97, "follow_ups": 0.90},
-    (119, 130): {"results": 0.63, "trials": 0.93, "sample_sizes": 0.89, "follow_ups": 0.91},
+    (119, 130): {"results": 0.66, "trials": 0.93, "sample_sizes": 0.89, "follow_ups": 0.91},
+    (131, 142): {"results": 0.82, "trials": 0.92, "sample_sizes": 0.92, "follow_ups": 0.99},
 }
 
 

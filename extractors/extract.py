@@ -331,7 +331,7 @@ class Extractor:
         if rule == "trial:lexicon":
             return ent.ent_id_, "TRIAL"
         name = TRIAL_SUFFIX_RE.sub("", text.rstrip(").,;:")).strip()
-        name = re.sub(r"\s+", " ", name)
+        name = re.sub(r"\)?\s+", " ", name)  # "Nordic Myeloma Study Group (NMSG) 15/05": NMSG 15/05
         first = name.split()[0].upper()
         if first in self.not_trials or name.upper() in self.not_trials:
             return None
@@ -1584,6 +1584,10 @@ class Extractor:
                 backbone = [p for p in subj if p[1] > added[-1][2]] if added != subj else []
                 if out[0][0] is None and backbone and ADDED_TO_RE.fullmatch(text, added[-1][2], backbone[0][1]):
                     out[0] = (backbone[0][0], "arm:from-to-backbone")
+        if from_to and k == 2 and out[0][0] is None and out[1][0] is None and len(context) == 2 and (
+                controls := [a for a in context if a in self.lexicon.controls]) and len(controls) == 1:
+            # "median PFS more than doubled, from 7.3 months to 15.0 months" after "inavolisib or placebo"
+            out = [(controls[0], "arm:randomisation-context"), (next(a for a in context if a != controls[0]), "arm:randomisation-context")]
         if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
             # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo"
             out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")

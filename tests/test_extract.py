@@ -1548,3 +1548,22 @@ def test_half_had_lived_n_months_or_more_is_a_median():
                   "was needed.")
     assert [(r.endpoint, arms(r)) for r in res] == [
         ("OS", [("NALIRIFOX", 11.1, "months"), ("gemcitabine and nab-paclitaxel", 9.2, "months")])]
+
+
+def test_group_codes_with_a_slash_no_consolidation_progressive_disease_and_from_to_in_context():
+    text = ("ATLANTA - Results of the Nordic Myeloma Study Group (NMSG) 15/05 trial were presented by Ulf-Henrik "
+            "Mellqvist. Patients were randomly assigned to bortezomib consolidation or to no consolidation. Median "
+            "progression-free survival was 27 months for patients who received bortezomib and 20 months for those "
+            "who did not.\n\n"
+            "GMMG-MM5 randomly assigned patients to VCD or PAd. VGPR rates were 37.0% vs 34.3%. The overall response "
+            "rates were 78.1% and 72.1%, respectively, and progressive disease occurred in 0.4% vs 4.8% of patients.\n\n"
+            "INAVO120 randomly assigned patients to inavolisib or placebo. The median progression-free survival "
+            "more than doubled, from 7.3 months to 15.0 months.")
+    assert [r.trial for r in records(text, "trial")] == ["NMSG 15/05", "GMMG-MM5", "INAVO120"]
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("bortezomib", 27, "months"), ("no consolidation", 20, "months")]),
+        ("VGPR", [("VCD", 37.0, "%"), ("PAd", 34.3, "%")]),
+        ("ORR", [("VCD", 78.1, "%"), ("PAd", 72.1, "%")]),
+        ("PROGRESSION", [("VCD", 0.4, "%"), ("PAd", 4.8, "%")]),
+        ("PFS", [("placebo", 7.3, "months"), ("inavolisib", 15.0, "months")]),
+    ]

@@ -1032,7 +1032,7 @@ FLOORS = {
     (95, 106): {"results": 0.94, "trials": 0.99, "sample_sizes": 0.89, "follow_ups": 0.97},
     (107, 118): {"results": 0.89, "trials": 0.97, "sample_sizes": 0.97, "follow_ups": 0.90},
     (119, 130): {"results": 0.66, "trials": 0.93, "sample_sizes": 0.89, "follow_ups": 0.91},
-    (131, 142): {"results": 0.82, "trials": 0.92, "sample_sizes": 0.92, "follow_ups": 0.99},
+    (131, 142): {"results": 0.86, "trials": 0.95, "sample_sizes": 0.92, "follow_ups": 0.99},
 }
 
 

@@ -41,8 +41,8 @@ WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 # "ADT plus AA 1,000 mg once daily plus P 5 mg": a dose between the drugs of one arm
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 # "pomalidomide plus low-dose dexamethasone": a dose level between the drugs of one arm
-DOSE_LEVEL_WORD = r"(?:(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose|weekly|daily)\b"
-JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_LEVEL_WORD})*$", re.I)
+DOSE_ADJECTIVE = r"(?:(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose|weekly|daily)\b"
+JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_ADJECTIVE})*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
 EITHER_RE = re.compile(r"\beither\s*$", re.I)
@@ -90,13 +90,11 @@ SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 SIZE_WORD_ARMS = ("maintenance", "triplets", "doublet")  # words that name an arm only when no drug does
 ADDING_RE = re.compile(r"\b(?:adding|the\s+addition\s+of)\s+$", re.I)
 AMONG_THE_RE = re.compile(r"\bamong\s+the\s+$", re.I)
-PAREN_OPENS_RE = re.compile(r"\s*\(")
+PAREN_OPENS_RE = re.compile(r"\s*\(\s*")  # "disease-free survival (time ...)", "on Ven-dex (61%)"
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
-OR_ARMS_SPLIT_RE = re.compile(r"\s+or\s+")  # "MPR or CPR": pooled arms
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
-BRACKETED_GAP_RE = re.compile(r"\s*\(\s*")  # "the most common AE on Ven-dex (61%)"
 LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 # ("55%, 57% and 67% of patients in arms A, B and C": the arms by their labels)
@@ -408,12 +406,14 @@ class Extractor:
     @staticmethod
     def not_protocols(text: str, mentions: list[Mention]) -> list[Mention]:
         """"protocols RRMM-04 to RRMM-11", "protocol RRMM-09", "Leaflet number: PIL-HAEM-0412": codes of a
-        local protocol list or a document are not trials, nor is any other name with the same prefix ("(RRMM-06)")."""
+        local protocol list or a document are not trials, nor is any other name with the same prefix ("(RRMM-06)");
+        nor is a news dateline ("BOSTON - A stem cell transplant ...")."""
         def prefix(m: Mention) -> str | None:  # "RRMM" of "RRMM-04"; None for other mentions
             return re.split(r"[-\s]?\d", m.text)[0] if m.label == "TRIAL" and m.rule == "trial:name-number" else None
 
         protocols = {prefix(m) for m in mentions if prefix(m) and PROTOCOL_BEFORE_RE.search(text, max(0, m.start - 40), m.start)}
-        return [m for m in mentions if prefix(m) not in protocols] if protocols else mentions
+        return [m for m in mentions if not (protocols and prefix(m) in protocols)
+                and not (m.label == "TRIAL" and DATELINE_RE.match(text, m.start))]
 
     def abbreviations(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Arm abbreviations the article defines ("lenalidomide alone (R)"): the definition and
@@ -890,7 +890,7 @@ class Extractor:
         if values and endpoints:
             groups = self._groups(s, s_start, values, endpoints, ms, timepoints)
             if landmarks:
-                groups = [sub for g in groups for sub in self._landmark_groups(g, landmarks, text, s_start, ms, state)]
+                groups = [sub for g in groups for sub in self._landmark_groups(g, landmarks, text, s_start, s_end, ms, state)]
             if endpoints[0].rule == "endpoint:carried-forward" and len(groups) == len(state.last_endpoints) >= 2:
                 # "median PFS was 10.1 vs 5.4 months and median OS 23.9 vs 17.5 months. Across all patients,
                 # the figures were 9.9 vs 5.1 months and 23.4 vs 16.8 months": one endpoint per comparison
@@ -957,10 +957,15 @@ class Extractor:
         line_start = doc.text.rfind("\n", 0, first.start) + 1
         line_end = doc.text.find("\n", first.start)
         start = 0 if REGISTRATION_RE.search(doc.text, line_start, line_end if line_end >= 0 else len(doc.text)) else block.start
+        Extractor._name_unnamed(records, first.canon, start, first.start, "trial:named-later-in-paragraph")
+
+    @staticmethod
+    def _name_unnamed(records: list[DraftRecord], trial: str, start: int, end: int, rule: str) -> None:
+        """The trial-less records whose evidence starts in [start, end) are the trial named after them."""
         for r in records:
-            if r.trial is None and start <= r.evidence.start < first.start:
-                r.trial = first.canon
-                r.rules.append("trial:named-later-in-paragraph")
+            if r.trial is None and start <= r.evidence.start < end:
+                r.trial = trial
+                r.rules.append(rule)
 
     @staticmethod
     def _arms_follow_trial(state: ReaderState, trial: str, trace: Trace) -> None:
@@ -1338,7 +1343,7 @@ class Extractor:
             return True
         return unit in allowed
 
-    def _landmark_groups(self, g: Group, landmarks: re.Match, text: str, s_start: int, ms: list[Mention],
+    def _landmark_groups(self, g: Group, landmarks: re.Match, text: str, s_start: int, s_end: int, ms: list[Mention],
                          state: ReaderState) -> list[Group]:
         """"PFS at 1, 2 and 3 years was 98%, 93% and 91% in the lenalidomide arm, compared with 89%, 76% and 66% in
         the observation arm": one comparison per landmark, each arm's rates in the order of the landmarks, the
@@ -1347,7 +1352,7 @@ class Extractor:
         n, vals = len(times), g.values
         if any(v.unit != "%" for v in vals) or len(vals) % n or len(vals) // n < 2:
             return [g]
-        s = text[s_start : s_start + max(v.end for v in vals) + 200]
+        s = text[s_start:s_end]
         runs = [vals[i : i + n] for i in range(0, len(vals), n)]
         if not all(BARE_LINK_RE.match(s[a.end : b.start]) for run in runs for a, b in zip(run, run[1:])):
             return [g]
@@ -1481,7 +1486,7 @@ class Extractor:
                 # "... in 75% of patients given MPR or CPR and 79% of those given Rd, with complete responses in
                 # 9% and 7%, respectively": the arms just compared, of which the last phrases are parts
                 if len(context) == k and any(" or " in c for c in context) and all(
-                        a[0] in OR_ARMS_SPLIT_RE.split(c) for a, c in zip(lst, context)):
+                        a[0] in OR_GAP_RE.split(c) for a, c in zip(lst, context)):
                     rules.append("arm:respectively-earlier")
                     return [(c, "arm:respectively-earlier") for c in context]
             if len(lst) == k:
@@ -1536,7 +1541,7 @@ class Extractor:
             # "infections were the most common AE on Ven-dex (61%), neutropenia on Pom-dex": a value alone in
             # brackets right after an arm is that arm's
             if k == 1 and s.startswith(")", v.end) and (bracketed := self.arm_phrases(text, ms, s_start + max(0, v.start - 60), s_start + v.start)) \
-                    and BRACKETED_GAP_RE.fullmatch(text, bracketed[-1][2], s_start + v.start):
+                    and PAREN_OPENS_RE.fullmatch(text, bracketed[-1][2], s_start + v.start):
                 out.append((bracketed[-1][0], "arm:bracketed-value"))
                 continue
             if window_after:
@@ -1689,8 +1694,7 @@ class Extractor:
 
     # ------------------------------------------------------------------ documents
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
-        mentions = [m for m in self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
-                    if not (m.label == "TRIAL" and DATELINE_RE.match(doc.text, m.start))]
+        mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
@@ -1755,10 +1759,7 @@ class Extractor:
             elif trial_before is None and (called := next((m for m in ms if m.label == "TRIAL" and m.canon and THE_TRIAL_CALLED_RE.search(
                     doc.text, max(a, m.start - 40), m.start)), None)):
                 # "The trial, known as AALL1731, followed the children ...": the unnamed trial whose results came before
-                for r in records:
-                    if r.trial is None and r.evidence.start >= unnamed_from:
-                        r.trial = called.canon
-                        r.rules.append("trial:named-after-its-results")
+                self._name_unnamed(records, called.canon, unnamed_from, b, "trial:named-after-its-results")
             if trace.matches:
                 traces.append(trace)
         self._trial_named_later_in_paragraph(doc, mentions, records)

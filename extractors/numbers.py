@@ -32,7 +32,8 @@ EVENT_AFTER_ARM_RE = re.compile(r"(?:\s+and\s+\w+\s+(?:on|in|taking|given|receiv
                                 r"\s+(?:had|died|developed|experienced|suffered|achieved|responded|relapsed|went\s+into)\b", re.I)
 COMPARED_COUNT_BEFORE_RE = re.compile(r"\b(?:against|versus|vs\.?|compared\s+(?:with|to))\s+$", re.I)
 TIME_DIFFERENCE_RE = re.compile(r"\s+(?:longer|shorter|more|less)\b", re.I)  # "about seven months longer than": a difference
-PER_HUNDRED_BEFORE_RE = re.compile(r"\b(?:in|out\s+of)\s+every\s*$", re.I)  # "86 out of every 100 women on X"
+# "about 1 in 3 people", "86 out of every 100 women on X": a proportion, not a sample size
+PROPORTION_BEFORE_RE = re.compile(r"\b(?:(?:\d+|one)\s+(?:in|out\s+of)|(?:in|out\s+of)\s+every)\s*$", re.I)
 TIME_ON_RE = re.compile(r"\s+on\s*,")  # "five years on, 91.9% ...": when, not a result
 MINIMUM_BEFORE_RE = re.compile(r"\b(?:minimum|maximum|shortest|longest)\s+$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
@@ -338,8 +339,9 @@ class NumberGrammar:
             return end > 0 and bool(EVENT_AFTER_ARM_RE.match(s, end))
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
-            if m.end() in arm_starts and is_count(n) and not RANGE_END_RE.search(lead(s, m.start())):
-                if event_follows(m.end()) or COMPARED_COUNT_BEFORE_RE.search(lead(s, m.start())) or PER_HUNDRED_BEFORE_RE.search(lead(s, m.start())):
+            before = lead(s, m.start())
+            if m.end() in arm_starts and is_count(n) and not RANGE_END_RE.search(before):
+                if event_follows(m.end()) or COMPARED_COUNT_BEFORE_RE.search(before) or PROPORTION_BEFORE_RE.search(before):
                     continue  # "Twelve people taking X had a complete response, against three on placebo": event counts
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
@@ -370,7 +372,7 @@ class NumberGrammar:
                 continue
             if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or AGE_BEFORE_RE.search(before):
                 continue
-            if re.search(r"\b(?:\d+|one)\s+(?:in|out of)\s*$", before, re.I) or PER_HUNDRED_BEFORE_RE.search(before):
+            if PROPORTION_BEFORE_RE.search(before):
                 continue  # "about 1 in 3 people", "86 out of every 100 women": a proportion
             after = s[m.end() :]
             if self.not_after_ss_re.search(after) or EVENT_RATE_AFTER_RE.match(after) or event_follows(m.end()):
@@ -466,17 +468,17 @@ class NumberGrammar:
             unit = self.unit_of.get((m["unit"] or "").lower())
             after = s[b:]
             before = lead(s, m.start())
-            if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()) and not (
-                    HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 130), m.start())):
+            # "half of them were still alive after 54.1 months", "half ... had lived 11.1 months or more": a median
+            half = HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 130), m.start()) is not None
+            if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()) and not half:
                 continue
             if unit in ("months", "years", "weeks") and (self.restated_re.search(before) or TIME_ON_RE.match(after)
                                                          or TIME_DIFFERENCE_RE.match(after)):
-                continue  # "76.2 months (over six years)": the value before, in other units
+                continue  # "76.2 months (over six years)": the value before, in other units; "five years on,"; "7 months longer"
             if unit == "%" and self.effect_after_re.search(after):
                 continue
-            if (self.threshold_after_re.search(after) and not HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 130), m.start())
-                    or m["bound"] and BIOMARKER_CUTOFF_RE.search(s, 0, a)):
-                continue  # ("half of the people ... had lived 11.1 months or more": a median)
+            if self.threshold_after_re.search(after) and not half or m["bound"] and BIOMARKER_CUTOFF_RE.search(s, 0, a):
+                continue
             # "received 12 months of", "for up to 12 months": how long treatment lasts (the words
             # before the number, a bound included)
             if unit in ("months", "years", "weeks") and not TOOK_TO_HAPPEN_RE.match(after) and (

@@ -736,7 +736,7 @@ class Extractor:
         s = text[s_start:s_end]
         # an arm named by the words before "group" is for trials whose arms no randomisation gave
         ms = [m for m in mentions if m.start >= s_start and m.end <= s_end and not (m.rule == "arm:named-group" and (
-            state.randomisation or any(a.split()[0] == m.canon.split()[0] for a in state.randomised_arms)))]  # "the tandem arm": by part
+            state.randomisation or self._randomised_by_first_word(m.canon.split()[0], state)))]  # "the tandem arm": by part
         if groups := [m for m in ms if m.rule == "arm:named-group"]:
             ms = [m for m in ms if not any(g is not m and g.start <= m.start and m.end <= g.end for g in groups)]
         trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
@@ -984,11 +984,15 @@ class Extractor:
             a, b = s_start + w.start("w"), s_start + w.end("w")
             if any(m.start < b and a < m.end for m in ms):
                 continue
-            word = w["w"].lower()
-            arms = [x for x in dict.fromkeys(state.randomised_arms) if x.split()[0].lower() == word and " " in x]
+            arms = self._randomised_by_first_word(w["w"], state)
             if len(arms) == 1:
                 out.append(Mention("ARM", a, b, w["w"], arms[0], "arm:first-word"))
         return out
+
+    @staticmethod
+    def _randomised_by_first_word(word: str, state: ReaderState) -> list[str]:
+        """The randomised arms of two or more words whose name starts with word ("tandem" -> "tandem ASCT")."""
+        return [x for x in dict.fromkeys(state.randomised_arms) if x.split()[0].lower() == word.lower() and " " in x]
 
     @staticmethod
     def _added_or_all(text: str, phrases: list[tuple[str, int, int, str]], lo: int) -> list[tuple[str, int, int, str]]:

@@ -74,6 +74,9 @@ BETWEEN_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.I)
 UNDER_CONTROL_RE = re.compile(r"\bunder\s+$", re.I)
 OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
+# what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
+SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name")
+COMPARISON_WORD_RE = re.compile(r"\b(?:compared|versus|vs\.?|against|placebo|than|control|standard|alone|or)\b", re.I)
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|v(?=\s+\d)|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
 CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
@@ -165,7 +168,7 @@ DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)
 # "in the auto-auto group", "of the donor transplant group": an arm named by the words before "group"
-GROUP_NAME_RE = re.compile(r"\bthe\s+(?P<name>[a-z][a-z/-]*(?:\s+[a-z][a-z/-]*)?)\s+(?:group|arm|cohort)\b")
+GROUP_NAME_RE = re.compile(r"\bthe\s+(?P<name>[a-z][a-zA-Z/-]*(?:\s+[a-z][a-zA-Z/-]*)?)\s+(?:group|arm|cohort)\b")
 # "(auto-allo)": a hyphenated lower-case label in brackets
 BRACKET_LABEL_RE = re.compile(r"\((?P<label>[a-z]+(?:-[a-z]+)+)\)")
 # "If a trial says men lived for a median of four years, ...": an example, not a result
@@ -735,8 +738,9 @@ class Extractor:
                       state: ReaderState, source: str, trace: Trace) -> list[DraftRecord]:
         s = text[s_start:s_end]
         # an arm named by the words before "group" is for trials whose arms no randomisation gave
+        # (a single-arm study's cohorts are its arms: "74% in the weekly cohort")
         ms = [m for m in mentions if m.start >= s_start and m.end <= s_end and not (m.rule == "arm:named-group" and (
-            state.randomisation or self._randomised_by_first_word(m.canon.split()[0], state)))]  # "the tandem arm": by part
+            len(state.randomisation) > 1 or self._randomised_by_first_word(m.canon.split()[0], state)))]  # "the tandem arm": by part
         if groups := [m for m in ms if m.rule == "arm:named-group"]:
             ms = [m for m in ms if not any(g is not m and g.start <= m.start and m.end <= g.end for g in groups)]
         trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
@@ -790,6 +794,12 @@ class Extractor:
             # arm's ("Daratumumab was first approved as a single agent. In the phase 2 SIRIUS study, ...": the one before)
             state.randomised_arms = state.randomisation = one
             trace.add("arm:single-arm", one[0])
+        elif current and not state.randomised_arms and not self.randomisation_re.search(s) and not COMPARISON_WORD_RE.search(s) \
+                and len(one := list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end) if p[3] in SOLE_TREATMENT_RULES))) == 1:
+            # "Selinexor was approved on the basis of part 2 of the STORM trial.": the one treatment named with a trial
+            # that no randomisation gave arms is its treatment, until a randomisation says otherwise
+            state.randomised_arms = state.randomisation = one
+            trace.add("arm:sole-treatment", one[0])
 
         # arms named by part of their name: "the tandem arm", "a late one"
         by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []

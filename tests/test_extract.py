@@ -1567,3 +1567,24 @@ def test_group_codes_with_a_slash_no_consolidation_progressive_disease_and_from_
         ("PROGRESSION", [("VCD", 0.4, "%"), ("PAd", 4.8, "%")]),
         ("PFS", [("placebo", 7.3, "months"), ("inavolisib", 15.0, "months")]),
     ]
+
+
+def test_the_one_treatment_named_with_a_trial_and_the_cohorts_of_a_single_arm_study():
+    text = ("Selinexor was approved on the basis of part 2 of the STORM trial. Of 122 patients, 26% had a partial "
+            "response or better. Median PFS was 3.7 months.\n\n"
+            "The phase 2 MonumenTAL-1 study of talquetamab enrolled three cohorts. The overall response rate was 74% in "
+            "the weekly cohort, 69% in the every-other-week cohort and 67% in the prior-TCR cohort. Median PFS was 7.5 "
+            "months, 11.2 months and 7.7 months, respectively.\n\n"
+            "Ibrutinib was studied in the RESONATE trial. Median PFS was 44.1 versus 8.1 months.")
+    assert [(r.trial, r.endpoint, arms(r)) for r in records(text)] == [
+        ("STORM", "ORR", [("selinexor", 26, "%")]),
+        ("STORM", "PFS", [("selinexor", 3.7, "months")]),
+        ("MonumenTAL-1", "ORR", [("weekly", 74, "%"), ("every-other-week", 69, "%"), ("prior-TCR", 67, "%")]),
+        ("MonumenTAL-1", "PFS", [("weekly", 7.5, "months"), ("every-other-week", 11.2, "months"),
+                                 ("prior-TCR", 7.7, "months")]),
+        # two values and one treatment: the other arm is not known, so neither is named
+        ("RESONATE", "PFS", [(None, 44.1, "months"), (None, 8.1, "months")]),
+    ]
+    # the same sentence naming the trial and a comparison is no sole treatment
+    res = records("Ibrutinib was compared with ofatumumab in the RESONATE trial. Median PFS was 44.1 months.")
+    assert res == []  # a value no arm claims is no result

@@ -53,6 +53,9 @@ REGIMEN_WORD_AFTER_RE = re.compile(r"\s+regimen\b", re.I)  # "the EXTREME regime
 REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
 REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
 COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|against)\s+", re.I)  # "compared VMP with VTP"
+# "INAVO120 tested inavolisib added to palbociclib and fulvestrant, against a placebo with ...": the first
+# treatment on each side of "against" is an arm
+TESTED_AGAINST_RE = re.compile(r"\b(?:tested|testing|tests|pitted|pitting|pits)\s+[^.;]{1,100}?[\s,]+(?P<with>against)\s+", re.I)
 # "no maintenance (arm A)": a label the article gives an arm, then uses alone ("36% in arm A", "in arms A, B and C")
 _ARM_LABEL = r"(?:[A-Z](?![\w-])|\d{1,2}(?![\w.-]))"
 # an arm's size or label in a parenthesis: "(130)", "(n = 130)", "(arm A)"
@@ -931,6 +934,8 @@ class Extractor:
         cue = self.randomisation_re.search(s)
         # "randomised to X or Y"; "X (n = 180) vs standard care (n = 179)": the arms on both sides of "vs"
         cue_from = None if not cue else s_start if cue.group(0).lower().startswith(("vs", "versus")) else s_start + cue.start()
+        if cue is None and (tested := TESTED_AGAINST_RE.search(s)):
+            cue_from = s_start + tested.start()
         if compared:  # the arms just compared are the ones a later "X vs Y" means
             arms = [a.name for a in compared[0].arms if a.name and not a.name.startswith("not receiving")]
             if len(arms) >= 2:
@@ -1094,10 +1099,18 @@ class Extractor:
     def _randomised_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once; "compared A
         with B" splits at its "with" (which elsewhere joins the drugs of one arm)."""
-        split = COMPARED_WITH_RE.match(text, lo, hi)
+        split = COMPARED_WITH_RE.match(text, lo, hi) or TESTED_AGAINST_RE.match(text, lo, hi)
         if split:
             first = [a[0] for a in self.arm_phrases(text, ms, lo, split.start("with"))]
             second = [a[0] for a in self.arm_phrases(text, ms, split.end(), hi)]
+            if split["with"].lower() == "against" and first and second:
+                # "... added to palbociclib and fulvestrant, against a placebo with palbociclib and fulvestrant":
+                # the treatments both sides share are the backbone, not the arm
+                one = self.arm_phrases(text, ms, lo, split.start("with"))[0]
+                shared = {m.canon for m in ms if m.label in ARM_LABELS and one[2] <= m.start < split.start("with")}
+                end = self.arm_phrases(text, ms, split.end(), hi)[0][2]
+                own = [m.canon for m in ms if m.label in ARM_LABELS and split.end() <= m.start < end and m.canon not in shared]
+                return list(dict.fromkeys(first[:1] + (own if len(own) == 1 else second[:1])))
             if len(first) == 1 and second:
                 return list(dict.fromkeys(first + second[:1]))
         arms = self._listed_arms(text, ms, lo, hi) or [

@@ -1588,3 +1588,11 @@ def test_the_one_treatment_named_with_a_trial_and_the_cohorts_of_a_single_arm_st
     # the same sentence naming the trial and a comparison is no sole treatment
     res = records("Ibrutinib was compared with ofatumumab in the RESONATE trial. Median PFS was 44.1 months.")
     assert res == []  # a value no arm claims is no result
+
+
+def test_a_trial_that_tested_a_drug_added_to_a_backbone_against_a_placebo_with_it():
+    text = ("INAVO120 tested inavolisib added to palbociclib and fulvestrant, against a placebo with palbociclib and "
+            "fulvestrant, in 325 people. The median progression-free survival more than doubled, from 7.3 months to "
+            "15.0 months.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("placebo", 7.3, "months"), ("inavolisib", 15.0, "months")])]

@@ -161,10 +161,11 @@ NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 LINE_RE = re.compile(r"[^\n]*")
 HEADING_NUMBERS_RE = re.compile(r"\d+(?:-\d+)?-(?:month|year)|grade \d(?:-\d)?")  # "18-month OS", "grade 3-4" in a heading
 ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
-# dosing schedules a trial compares: "once a week" vs "twice a week", "once-weekly" vs "twice-weekly"
-SCHEDULE = r"(?:once|twice|three\s+times)(?:-weekly|\s+weekly|\s+(?:a|per)\s+week)"
+# dosing schedules a trial compares: "once a week" vs "twice a week", "once-weekly" vs "twice-weekly", "every 2 weeks"
+# vs "every-3-weeks"
+SCHEDULE = r"(?:(?:once|twice|three\s+times)(?:-weekly|\s+weekly|\s+(?:a|per)\s+week)|every[- ](?:\d|two|three|four|six|other)[- ]weeks?)"
 SCHEDULE_RE = re.compile(rf"\b{SCHEDULE}\b(?:\s+schedule)?", re.I)
-SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?\b(?:and|or|versus|vs\.?|compared\s+with|with)\b[^.;]{{0,40}}?\b{SCHEDULE}\b", re.I)
+SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?(?:\b(?:and|or|versus|vs\.?|compared\s+with|with)\b|,)[^.;]{{0,40}}?\b{SCHEDULE}\b", re.I)
 # doses a trial compares ("randomly assigned to receive 2.5 mg/kg or 3.4 mg/kg belantamab mafodotin", "60 Gy
 # versus 74 Gy"): each dose is an arm
 DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
@@ -293,6 +294,9 @@ class Extractor:
             return re.compile(rf"\b(?:{alternation(words)})\b", re.I)
 
         self.randomisation_re = words_re(lx.grammar["randomisation"]["cues"])
+        lay = lx.grammar["lay_endpoints"]
+        self.lay_words, self.lay_kept = tuple(lay["lay"]), tuple(lay["kept"])
+        self.formal_endpoint_res = {code: words_re(names) for code, names in lay["formal"].items()}
         td, nw = lx.grammar["treatment_duration"], lx.grammar["number_words"]
         num = rf"(?:\d{{1,2}}|{alternation(nw)})"
         self.number_words = {w: int(v) for w, v in nw.items()}
@@ -495,12 +499,14 @@ class Extractor:
         for label in {m["label"] for m in BRACKET_LABEL_RE.finditer(text)}:
             for u in re.finditer(rf"(?<![\w(-]){re.escape(label)}(?![\w)-])", text):  # its uses, not its definition
                 add(u.start(), u.end(), label, "arm:bracket-label")
+        names = set()
         for g in GROUP_NAME_RE.finditer(text):
             name = g["name"]
             words = name.split()
             if any(w in self.lexicon.not_group_names for w in words) or self.subgroup_cues_re.search(name):
                 continue
             a, b = g.span("name")
+            names.add(name)
             name = self.arm_of_phrase.get(name.replace("-", " "), name)  # "the standard-treatment group"
             inside = [m for m in mentions if m.start < b and a < m.end]
             if inside and all(a <= m.start and m.end <= b and m.end - m.start < b - a and m.canon in self.lexicon.generic_arms
@@ -509,7 +515,25 @@ class Extractor:
                 out.append(Mention("ARM", a, b, name, name, "arm:named-group"))
             else:
                 add(a, b, name, "arm:named-group")
+        # "66 out of every 100 children who had immunotherapy": a group's name used after a treatment verb
+        for name in names:
+            for u in re.finditer(rf"\b(?:had|given|received|receiving|getting|got)\s+(?P<name>{re.escape(name)})\b(?!\s+(?:group|arm|cohort))", text):
+                add(*u.span("name"), self.arm_of_phrase.get(name.replace("-", " "), name), "arm:named-group")
         return out
+
+    def lay_endpoints(self, text: str, mentions: list[Mention]) -> None:
+        """Plain words for surviving free of the disease ("alive and free of neuroblastoma") mean the one
+        survival endpoint of that kind the article names formally (grammar.toml [lay_endpoints]; rule
+        endpoint:as-the-article-names-it)."""
+        lay = [m for m in mentions if m.label == "ENDPOINT" and m.canon in self.formal_endpoint_res
+               and any(w in m.text.lower() for w in self.lay_words) and not any(w in m.text.lower() for w in self.lay_kept)]
+        if not lay:
+            return
+        named = [code for code, rx in self.formal_endpoint_res.items() if rx.search(text)]
+        if len(named) == 1:
+            for m in lay:
+                if m.canon != named[0]:
+                    m.canon, m.rule = named[0], "endpoint:as-the-article-names-it"
 
     def duration_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """In an article about a trial of treatment durations ("randomised to 3 or 6 months of
@@ -552,7 +576,8 @@ class Extractor:
         """In an article about a trial of dosing schedules ("At random, 240 people had carfilzomib once
         a week and 238 people had it twice a week"), the schedules become ARM mentions, named as
         written ("once a week", "the once-weekly schedule"): rule arm:schedule."""
-        return self._ways_compared(text, mentions, SCHEDULES_COMPARED_RE, SCHEDULE_RE, str.lower, "arm:schedule")
+        return self._ways_compared(text, mentions, SCHEDULES_COMPARED_RE, SCHEDULE_RE,
+                                   lambda w: w.lower().replace("-", " ") if w.lower().startswith("every") else w.lower(), "arm:schedule")
 
     def dose_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """In an article about a trial of doses ("randomly assigned to receive 2.5 mg/kg or 3.4 mg/kg"), the
@@ -723,8 +748,8 @@ class Extractor:
                 if NEGATION_RE.search(before) and (m.label in ("DRUG", "REGIMEN") or m.canon == "maintenance"):
                     name = f"not receiving {m.canon}"
                 prev = ph[j - 1] if j else None
-                if prev and "arm:route" in (m.rule, prev.rule) and names and ROUTE_GAP_RE.fullmatch(text, prev.end, m.start):
-                    names[-1] = f"{names[-1]} {name}"  # "subcutaneous daratumumab", "daratumumab intravenous"
+                if prev and {"arm:route", "arm:schedule"} & {m.rule, prev.rule} and names and ROUTE_GAP_RE.fullmatch(text, prev.end, m.start):
+                    names[-1] = f"{names[-1]} {name}"  # "subcutaneous daratumumab", "pembrolizumab every 3 weeks"
                 elif prev and names and OR_GAP_RE.fullmatch(text, prev.end, m.start):
                     names[-1] = f"{names[-1]} or {name}"  # "either cisplatin or carboplatin"
                 elif name not in names:
@@ -1407,7 +1432,7 @@ class Extractor:
         value in the sentence (relative to it), which bound the windows arms are looked for in.
         """
         s = text[s_start:s_end]
-        rules = ["endpoint:phrase"]
+        rules = [g.endpoint.rule if g.endpoint.rule.startswith("endpoint:") else "endpoint:phrase"]
         # Units: bare numbers take the unit of the values they are compared with.
         count_hint = self.lexicon.endpoint_units.get(g.endpoint.canon) == "count"
         vals = list(g.values)
@@ -1731,6 +1756,7 @@ class Extractor:
         mentions = mentions + self.dose_arms(doc.text, mentions)
         mentions = mentions + self.route_arms(doc.text, mentions)
         mentions = sorted(mentions + self.named_groups(doc.text, mentions), key=lambda m: m.start)  # what nothing else named
+        self.lay_endpoints(doc.text, mentions)
         nxt = 0  # mentions before this index ended before the current sentence
         skip = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
         # A section heading that names no trial brings the reader back to the article's own trial

@@ -470,8 +470,13 @@ class NamePatterns:
             new = []
             for start, end, label, rule in found:
                 span = _token_span(doc, text, starts, start, end)
-                if span is not None:
-                    new.append((*span, label, rule))
+                if span is None:
+                    continue
+                # a match inside a token names the whole token: "PD" of "PD-1" is PD-1, which names nothing
+                whole = doc[span[0] : span[1]].text
+                if label in ("TRIAL", "REGIMEN") and whole != text[start:end] and whole.upper() in self.exclude:
+                    continue
+                new.append((*span, label, rule))
             if new:
                 _add_entities(doc, new)
         return doc

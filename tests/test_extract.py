@@ -1033,6 +1033,7 @@ FLOORS = {
     (107, 118): {"results": 0.89, "trials": 0.97, "sample_sizes": 0.97, "follow_ups": 0.90},
     (119, 130): {"results": 0.66, "trials": 0.93, "sample_sizes": 0.89, "follow_ups": 0.91},
     (131, 142): {"results": 0.86, "trials": 0.95, "sample_sizes": 0.92, "follow_ups": 0.99},
+    (143, 154): {"results": 0.70, "trials": 0.97, "sample_sizes": 0.87, "follow_ups": 0.87},
 }
 
 
@@ -1459,7 +1460,8 @@ def test_prior_therapies_are_no_arms_phase_2_studies_of_one_drug_and_drug_stems(
             "INDIGO randomly assigned patients to vorasidenib or placebo. Median PFS was 27.7 months with "
             "vorasidenib vs 11.1 months with placebo.")
     res = records(text)
-    assert [(r.trial, arms(r)) for r in res if r.arms[0].name] == [
+    assert [(r.trial, arms(r)) for r in res] == [
+        ("STORM", [("selinexor", 26, "%")]),  # the trial's one treatment, not the ones patients were refractory to
         ("HORIZON", [("melflufen and dexamethasone", 29, "%")]),
         ("MagnetisMM-3", [("elranatamab", 61.0, "%")]),
         ("INDIGO", [("vorasidenib", 27.7, "months"), ("placebo", 11.1, "months")]),
@@ -1596,3 +1598,39 @@ def test_a_trial_that_tested_a_drug_added_to_a_backbone_against_a_placebo_with_i
             "15.0 months.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [
         ("PFS", [("placebo", 7.3, "months"), ("inavolisib", 15.0, "months")])]
+
+
+def test_plain_words_for_surviving_free_of_the_disease_take_the_endpoint_the_article_names():
+    text = ("The antibody study: ANBL0032\n\n"
+            "In the ANBL0032 study, children were put into one of two groups at random. One group had isotretinoin alone. "
+            "Two years after joining the study, 66 out of every 100 children who had immunotherapy were alive and free "
+            "of neuroblastoma, compared with 46 out of every 100 children who had isotretinoin alone. 86 in every 100 "
+            "children in the immunotherapy group were alive at two years.\n\n"
+            "References\n1. Yu AL, et al. Anti-GD2 antibody with GM-CSF, interleukin-2, and isotretinoin for "
+            "neuroblastoma: event-free survival. N Engl J Med 2010.")
+    res = records(text)
+    assert [(r.trial, r.endpoint, arms(r)) for r in res] == [
+        ("ANBL0032", "EFS", [("immunotherapy", 66, "%"), ("isotretinoin", 46, "%")]),
+        ("ANBL0032", "OS", [("immunotherapy", 86, "%")]),
+    ]
+    assert "endpoint:as-the-article-names-it" in res[0].rules
+    # an article naming no such endpoint (or two of them) keeps the phrase's own reading
+    res = records(text.replace("event-free survival", "outcomes"))
+    assert res[0].endpoint == "DFS"
+    res = records(text.replace("event-free survival", "event-free survival and progression-free survival"))
+    assert res[0].endpoint == "DFS"
+    # a Children's Oncology Group code is a trial
+    assert [r.trial for r in records("ANBL0532 asked whether two rounds were better than one.", "trial")] == ["ANBL0532"]
+
+
+def test_schedules_every_n_weeks_are_arms_and_a_target_is_no_regimen():
+    text = ("KEYNOTE-006 compared pembrolizumab, one of the PD-1 drugs, with ipilimumab. 834 people were split into "
+            "three groups: pembrolizumab every 2 weeks, pembrolizumab every 3 weeks, or ipilimumab. The proportion "
+            "alive without their melanoma growing was 47.3%, 46.4% and 26.5% in the every-2-weeks, every-3-weeks and "
+            "ipilimumab groups, respectively. The cancer shrank in 33.7% with pembrolizumab every 2 weeks and 32.9% "
+            "with pembrolizumab every 3 weeks, against 11.9% with ipilimumab.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("every 2 weeks", 47.3, "%"), ("every 3 weeks", 46.4, "%"), ("ipilimumab", 26.5, "%")]),
+        ("ORR", [("pembrolizumab every 2 weeks", 33.7, "%"), ("pembrolizumab every 3 weeks", 32.9, "%"),
+                 ("ipilimumab", 11.9, "%")]),
+    ]

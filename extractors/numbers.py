@@ -38,6 +38,8 @@ TIME_ON_RE = re.compile(r"\s+on\s*,")  # "five years on, 91.9% ...": when, not a
 MINIMUM_BEFORE_RE = re.compile(r"\b(?:minimum|maximum|shortest|longest)\s+$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
+MEDIAN_RE = re.compile(r"\bmedian\b", re.I)
+RESTATED_IN_BRACKETS_RE = re.compile(r"\s*\(\s*")
 RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated|(?:split|divided)\s+into\s+(?:two|three|four|\d)\s+(?:\w+\s+){0,4}?groups)\b", re.I)
 ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")  # "T-DXd (373)"
 # "429, 429 and 216", "149 and 147": a list of whole numbers with no unit after it
@@ -110,7 +112,7 @@ class Found:
 
 # "Half of them were still alive after 54.1 months", "half of the people who had X were alive at 14.6 months"
 # (before "at/after" for the timepoint that is not one, before the number for the value that is)
-HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\b(?:alive\s+(?:(?:at|after)\s+)?|(?:had\s+)?(?:lived|survived)\s+(?:for\s+)?)$", re.I)
+HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\b(?:alive\s+(?:(?:at|after)\s+)?|(?:had\s+)?(?:lived|survived)\s+(?:for\s+)?|under\s+control\s+(?:for\s+)?)$", re.I)
 # "the myeloma took 19 months to start growing again": how long until something happened, not a treatment's length
 TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
@@ -185,7 +187,7 @@ class NumberGrammar:
         # "median follow-up", "followed patients for a median of 55 months"
         # (and the shorthand of notes and posts: "median f/u 18.7 mo", "mFU 42 months")
         # "after a median of 82.7 months, 59% ... were still alive": a median that opens a clause of results
-        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b|\bfollowed(?:\s+up)?(?:\s+[a-z]+){0,2}?\s+for\b|\bfollowing(?:\s+[a-z]+){0,2}?\s+for\s+(?=a\s+median)|\bf/u\b|(?-i:(?<![\w-])m?FU\b)"
+        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b|\bfollowed(?:\s+up)?(?:\s+[a-z]+){0,2}?\s+for\b|\bfollowing(?:\s+[a-z]+){0,2}?\s+for\s+(?=a\s+median)|\bin\s+the\s+(?:study|trial)\s+for\s+(?=a\s+median)|\bf/u\b|(?-i:(?<![\w-])m?FU\b)"
                                        r"|(?:^|:\s+|,\s+)after\s+a\s+median\b(?=\s+(?:of\s+)?[\d.]+\s+(?:months|years),)", re.I)
         self.follow_up_pair_re = re.compile(rf"(?:\s+(?:for|in|with)\b|\s*\()(?:[^,;.]|(?<=\d)\.(?=\d)){{0,60}}?\band\s+(?P<num>{NUM})\s*(?P<unit>months|month|years|year)\b", re.I)
         stop = alternation(g["attribution"]["stop_events"])
@@ -313,6 +315,8 @@ class NumberGrammar:
                                      "follow_up:median-follow-up", unit="months"))
                 months = in_months(self.to_number(m["num"]), unit)
                 bound = self.bound_of.get((m["bound"] or "").lower(), "exact")
+                if bound != "exact" and not MEDIAN_RE.search(s):
+                    continue  # "after more than 12 years of follow-up": how long so far, not the median follow-up
                 out.append(Found(m.start(), m.end(), "follow_up", months, "follow_up:median-follow-up", unit="months", bound=bound))
         return out
 
@@ -499,4 +503,7 @@ class NumberGrammar:
             if not is_masked(*m.span()):
                 out.append(Value(m.start(), m.end(), None, None, "exact", "value:not-reached"))
         out.sort(key=lambda v: v.start)
-        return out
+        # "about 30 out of every 100 (29.6%)": the figure in brackets restates the one before it, exactly
+        return [v for v, w in zip(out, out[1:] + [None]) if not (
+            w and v.unit == w.unit and v.number and w.number and abs(v.number - w.number) <= max(1.0, 0.05 * v.number)
+            and RESTATED_IN_BRACKETS_RE.fullmatch(s, v.end, w.start) and s.startswith(")", w.end))]

@@ -1634,3 +1634,23 @@ def test_schedules_every_n_weeks_are_arms_and_a_target_is_no_regimen():
         ("ORR", [("pembrolizumab every 2 weeks", 33.7, "%"), ("pembrolizumab every 3 weeks", 32.9, "%"),
                  ("ipilimumab", 11.9, "%")]),
     ]
+
+
+def test_lay_medians_restated_figures_and_how_long_so_far_is_no_median_follow_up():
+    text = ("MAIA compared Dara-Rd with Rd. This page explains what it found after people in it had been followed for "
+            "more than five years. The latest results came when people had been in the study for a median of 64.5 "
+            "months. In the Dara-Rd group, half of the people had their myeloma kept under control for 61.9 months or "
+            "more. In the Rd group, that figure was 34.4 months. For people who had Rd, 5-year PFS was about 30 out of "
+            "every 100 (29.6%).\n\n"
+            "iNNOVATE compared ibrutinib and rituximab with placebo and rituximab. A major response means the IgM level "
+            "fell by at least half. This happened in 72% of people on ibrutinib and rituximab, compared with 32% on "
+            "rituximab alone. By four and a half years, 68% of the ibrutinib group were still alive without their WM "
+            "getting worse, compared with 25% of the rituximab-only group.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("Dara-Rd", 61.9, "months")]),
+        ("PFS", [("Rd", 34.4, "months")]),
+        ("PFS", [("Rd", 29.6, "%")]),
+        ("ORR", [("ibrutinib and rituximab", 72, "%"), ("rituximab", 32, "%")]),
+        ("PFS", [("ibrutinib", 68, "%"), ("rituximab", 25, "%")]),
+    ]
+    assert [r.months for r in records(text, "follow_up")] == [64.5]

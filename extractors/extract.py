@@ -77,8 +77,10 @@ BETWEEN_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.I)
 UNDER_CONTROL_RE = re.compile(r"\bunder\s+$", re.I)
 OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
+# "Every patient received four cycles of Dara-KRd": a study of one treatment
+EVERY_PATIENT_RE = re.compile(r"\b(?:every|each|all)\s+(?:the\s+)?(?:patients?|participants?|people|person|children|child|women|men)\s+(?:\w+\s+)?(?:received|got|had|were\s+given|was\s+given|were\s+treated|was\s+treated)\b", re.I)
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
-SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name")
+SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name")
 COMPARISON_WORD_RE = re.compile(r"\b(?:compared|versus|vs\.?|against|placebo|than|control|standard|alone|or)\b", re.I)
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|v(?=\s+\d)|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
@@ -822,7 +824,8 @@ class Extractor:
             # arm's ("Daratumumab was first approved as a single agent. In the phase 2 SIRIUS study, ...": the one before)
             state.randomised_arms = state.randomisation = one
             trace.add("arm:single-arm", one[0])
-        elif current and not state.randomised_arms and not self.randomisation_re.search(s) and not COMPARISON_WORD_RE.search(s) \
+        elif (current or state.trial and EVERY_PATIENT_RE.search(s)) and not state.randomised_arms and not self.randomisation_re.search(s) \
+                and not COMPARISON_WORD_RE.search(s) \
                 and len(one := list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end) if p[3] in SOLE_TREATMENT_RULES))) == 1:
             # "Selinexor was approved on the basis of part 2 of the STORM trial.": the one treatment named with a trial
             # that no randomisation gave arms is its treatment, until a randomisation says otherwise
@@ -940,7 +943,9 @@ class Extractor:
             for g in groups:
                 rec = self._result(g, text, s_start, s_end, value_ends, ms, named, state, timepoints, effects, source,
                                    sentence_ev, trace)
-                if rec:
+                if rec and "arm:single-arm-subgroups" in rec.rules:
+                    records.extend(rec.model_copy(update={"arms": [a]}) for a in rec.arms)
+                elif rec:
                     records.append(rec)
                     named_arms = [a.name for a in rec.arms if a.name and not a.name.startswith("not receiving")]
                     if len(named_arms) >= 2:  # "(50.0% with D-Rd vs 35.3% with Rd) and pneumonia (13.7% vs 7.9%)"
@@ -1482,6 +1487,11 @@ class Extractor:
                 rules.append("arm:both")
         if len(vals) == 1 and arms[0][0] is None:
             return None
+        if len(vals) >= 2 and all(a is None for a, _ in arms) and len(state.randomisation) == 1 and state.randomised_arms == state.randomisation:
+            # a single-arm study's figures by subgroup ("the rates were 78%, 86% and 79% for patients with zero, one,
+            # and two or more high-risk abnormalities"): each is its one arm's (read_sentence gives each its record)
+            arms = [(state.randomisation[0], "arm:single-arm-subgroups")] * len(vals)
+            rules.append("arm:single-arm-subgroups")
 
         trial, trial_rule = self._trial_for(vals, text, s_start, named, state)
         if trial:

@@ -1654,3 +1654,19 @@ def test_lay_medians_restated_figures_and_how_long_so_far_is_no_median_follow_up
         ("PFS", [("ibrutinib", 68, "%"), ("rituximab", 25, "%")]),
     ]
     assert [r.months for r in records(text, "follow_up")] == [64.5]
+
+
+def test_a_single_arm_study_s_figures_by_subgroup_and_its_treatment_given_to_every_patient():
+    text = ("The final report of the MASTER trial is out. MASTER (Minimal residual disease response-Adapted Sequential "
+            "ThERapy) was a phase 2, single-arm study. "
+            "Every patient received four cycles of daratumumab, carfilzomib, lenalidomide and dexamethasone (Dara-KRd). "
+            "MRD negativity was reached by 81% of patients overall. By genetic risk, the rates were 78%, 86% and 79% "
+            "for patients with zero, one, and two or more high-risk abnormalities, respectively.")
+    res = records(text)
+    assert [(r.trial, r.endpoint, arms(r)) for r in res] == [
+        ("MASTER", "MRD", [("Dara-KRd", 81, "%")]),
+        ("MASTER", "MRD", [("Dara-KRd", 78, "%")]),
+        ("MASTER", "MRD", [("Dara-KRd", 86, "%")]),
+        ("MASTER", "MRD", [("Dara-KRd", 79, "%")]),
+    ]
+    assert "arm:single-arm-subgroups" in res[1].rules

@@ -97,7 +97,7 @@ CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
 SIZE_WORD_ARMS = ("maintenance", "triplets", "doublet")  # words that name an arm only when no drug does
 ADDING_RE = re.compile(r"\b(?:adding|the\s+addition\s+of)\s+$", re.I)
-AMONG_THE_RE = re.compile(r"\bamong\s+the\s+$", re.I)
+AMONG_THE_RE = re.compile(r"\b(?:among|of)\s+(?:the\s+)?(?:first\s+|last\s+|initial\s+|remaining\s+)?$", re.I)
 PAREN_OPENS_RE = re.compile(r"\s*\(\s*")  # "disease-free survival (time ...)", "on Ven-dex (61%)"
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
@@ -1633,6 +1633,8 @@ class Extractor:
         # a named arm stands for the randomised arm it is part of: "thalidomide" after "thalidomide-dexamethasone
         # or placebo-dexamethasone"
         def randomised_as(n: str) -> str:
+            if n == "combination" and (full := self._full_arm_name(n, state.trial, state)):
+                return full[0]  # "The combination improved median OS to 9.6 months from 7.4 months"
             holding = [a for a in context if n in COMBINED_RE.split(a)]
             return holding[0] if n not in context and len(holding) == 1 else n
 

@@ -1670,3 +1670,15 @@ def test_a_single_arm_study_s_figures_by_subgroup_and_its_treatment_given_to_eve
         ("MASTER", "MRD", [("Dara-KRd", 79, "%")]),
     ]
     assert "arm:single-arm-subgroups" in res[1].rules
+
+
+def test_among_the_first_patients_is_the_same_trial_and_the_combination_to_from():
+    text = ("In INO-VATE, 326 patients were randomised to inotuzumab ozogamicin or standard intensive chemotherapy. "
+            "Among the first 218 patients, complete remission was reached by 80.7% on inotuzumab against 29.4% on "
+            "chemotherapy.\n\n"
+            "RAINBOW randomly assigned 665 patients to ramucirumab plus paclitaxel or placebo plus paclitaxel. The "
+            "combination improved median OS to 9.6 months from 7.4 months.")
+    assert [(r.trial, r.endpoint, arms(r)) for r in records(text)] == [
+        ("INO-VATE", "CR", [("inotuzumab ozogamicin", 80.7, "%"), ("chemotherapy", 29.4, "%")]),
+        ("RAINBOW", "OS", [("ramucirumab and paclitaxel", 9.6, "months"), ("placebo and paclitaxel", 7.4, "months")]),
+    ]

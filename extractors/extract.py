@@ -943,8 +943,9 @@ class Extractor:
             for g in groups:
                 rec = self._result(g, text, s_start, s_end, value_ends, ms, named, state, timepoints, effects, source,
                                    sentence_ev, trace)
-                if rec and "arm:single-arm-subgroups" in rec.rules:
-                    records.extend(rec.model_copy(update={"arms": [a]}) for a in rec.arms)
+                if rec and {"arm:single-arm-subgroups", "arm:randomisation-context-repeated"} & set(rec.rules):
+                    n = len({a.name for a in rec.arms})  # one record per comparison
+                    records.extend(rec.model_copy(update={"arms": rec.arms[i : i + n]}) for i in range(0, len(rec.arms), n))
                 elif rec:
                     records.append(rec)
                     named_arms = [a.name for a in rec.arms if a.name and not a.name.startswith("not receiving")]
@@ -1635,6 +1636,9 @@ class Extractor:
         def randomised_as(n: str) -> str:
             if n == "combination" and (full := self._full_arm_name(n, state.trial, state)):
                 return full[0]  # "The combination improved median OS to 9.6 months from 7.4 months"
+            controls = [a for a in context if a in self.lexicon.controls]
+            if n in self.lexicon.controls and n not in context and len(controls) == 1:
+                return controls[0]  # "29.6 months for the control group" after "with standard care"
             holding = [a for a in context if n in COMBINED_RE.split(a)]
             return holding[0] if n not in context and len(holding) == 1 else n
 
@@ -1644,6 +1648,11 @@ class Extractor:
             # osimertinib (34% vs 45%)": the arms not named are the other arms of the randomisation
             rest = iter(a for a in context if a not in named)
             out = [(n, r) if n else (next(rest), "arm:randomisation-context") for n, r in out]
+        elif k > len(context) >= 2 and k % len(context) == 0 and not named and not from_to:
+            # "the rates were 58.2% and 44.9%, respectively, and in the overall population they were 57.6% and
+            # 46.4%": the randomised arms once per comparison (read_sentence gives each comparison its record)
+            out = [(context[i % len(context)], "arm:randomisation-context-repeated") for i in range(k)]
+            rules.append("arm:randomisation-context-repeated")
         if from_to and out[1][0] is None:
             subj = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
             if subj:

@@ -1034,6 +1034,7 @@ FLOORS = {
     (119, 130): {"results": 0.66, "trials": 0.93, "sample_sizes": 0.89, "follow_ups": 0.91},
     (131, 142): {"results": 0.86, "trials": 0.95, "sample_sizes": 0.92, "follow_ups": 0.99},
     (143, 154): {"results": 0.70, "trials": 0.97, "sample_sizes": 0.87, "follow_ups": 0.87},
+    (155, 166): {"results": 0.76, "trials": 0.88, "sample_sizes": 0.91, "follow_ups": 0.94},
 }
 
 
@@ -1681,4 +1682,18 @@ def test_among_the_first_patients_is_the_same_trial_and_the_combination_to_from(
     assert [(r.trial, r.endpoint, arms(r)) for r in records(text)] == [
         ("INO-VATE", "CR", [("inotuzumab ozogamicin", 80.7, "%"), ("chemotherapy", 29.4, "%")]),
         ("RAINBOW", "OS", [("ramucirumab and paclitaxel", 9.6, "months"), ("placebo and paclitaxel", 7.4, "months")]),
+    ]
+
+
+def test_two_comparisons_in_one_sentence_and_the_control_group_for_standard_care():
+    text = ("In the trial, 714 patients were randomly assigned to Keytruda alongside standard care, or standard care "
+            "alone. Three years on, 59.8% of those who received Keytruda were alive without their cancer progressing or "
+            "recurring, compared with 45.9% of those who had standard care alone. In one subgroup the three-year "
+            "event-free survival rates were 58.2% and 44.9%, respectively, and in the overall trial population they "
+            "were 57.6% and 46.4%. In that group the median was 59.7 months, against 29.6 months for the control group.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("EFS", [("pembrolizumab", 59.8, "%"), ("standard of care", 45.9, "%")]),  # the article's formal endpoint
+        ("EFS", [("pembrolizumab", 58.2, "%"), ("standard of care", 44.9, "%")]),
+        ("EFS", [("pembrolizumab", 57.6, "%"), ("standard of care", 46.4, "%")]),
+        ("EFS", [("pembrolizumab", 59.7, "months"), ("control", 29.6, "months")]),
     ]

@@ -1580,6 +1580,11 @@ class Extractor:
         out: list[tuple[str | None, str | None]] = []
         for i, v in enumerate(vals):
             nxt = s_start + (vals[i + 1].start if i + 1 < k else len(s))
+            if i + 1 == k and (later := [e for e in value_ends if e > v.end]) and any(
+                    m.label == "ENDPOINT" and s_start + v.end <= m.start < s_start + later[0] for m in ms):
+                # "42.3% vs 15.9% (...), including complete responses in 5.3% of patients in the MIRV arm": an arm
+                # after another endpoint's value is that value's
+                nxt = min(nxt, s_start + later[0])
             window_after = self.arm_phrases(text, ms, s_start + v.end, nxt)
             # stop at the first comparison word: what follows belongs to the next value
             cmp_m = COMPARE_RE.search(s, v.end, nxt - s_start)

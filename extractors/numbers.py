@@ -45,7 +45,7 @@ ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")
 # "429, 429 and 216", "149 and 147": a list of whole numbers with no unit after it
 NUMBER_LIST_RE = re.compile(r"(?<![\w.,%$-])\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*,?\s+(?:and|&)\s+\d[\d,]*(?![\w.%,-]|\s*(?:%|percent|per cent|months?|years?|weeks?|days?|mg)\b)")
 PER_ARM_RE = re.compile(r"\s+(?:patients\s+)?(?:per|in each)\s+(?:arm|group)\b", re.I)
-RANGE_RE = re.compile(r"(?<![\w.,])\d+(?:\.\d+)?\s+to\s+\d+(?:\.\d+)?\s*(?:months?|years?|weeks?|%|percent)")
+RANGE_RE = re.compile(r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:%|percent|months?|years?|weeks?)?\s*(?:to|–)\s*(?:about\s+)?\d+(?:\.\d+)?\s*(?:months?|years?|weeks?|%|percent)")
 FROM_BEFORE_RE = re.compile(r"\bfrom\b[^.;]*$", re.I)
 DENOMINATOR_RE = re.compile(r"(?<=\d)\s+(?:of|out\s+of)\s+(?:the\s+)?(?P<total>\d[\d,]*)(?!\s*(?:%|percent|months?|years?))")  # "49 of 355 patients"
 OPTION_RE = re.compile(rf"(?:^|(?<=\s))\(?[a-eA-E]\)\s*{NUM}\s*(?:months?|years?|%|percent)?")
@@ -251,7 +251,7 @@ class NumberGrammar:
         spans += [m.span() for m in self.p_re.finditer(s)]
         spans += [m.span() for m in self.date_re.finditer(s)]
         spans += [m.span() for m in self.grade_list_re.finditer(s)]
-        # "was generally 12 to 18 months": a range (not "from 13 to 30 months", a change)
+        # "was generally 12 to 18 months", "response rates of 4% to 13%": a range (not "from 13 to 30 months", a change)
         spans += [m.span() for m in RANGE_RE.finditer(s) if not FROM_BEFORE_RE.search(s, max(0, m.start() - 40), m.start())]
         # "in 49 of 355 patients (13.8%)": the total the count is out of
         spans += [m.span("total") for m in DENOMINATOR_RE.finditer(s)]

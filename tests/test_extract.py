@@ -1697,3 +1697,15 @@ def test_two_comparisons_in_one_sentence_and_the_control_group_for_standard_care
         ("EFS", [("pembrolizumab", 57.6, "%"), ("standard of care", 46.4, "%")]),
         ("EFS", [("pembrolizumab", 59.7, "months"), ("control", 29.6, "months")]),
     ]
+
+
+def test_a_range_of_rates_is_no_comparison_and_an_arm_after_another_endpoint_s_value_is_its_own():
+    text = ("Single-agent chemotherapy yields response rates of 4% to 13%. Doxorubicin produces responses in 10% to 25% "
+            "of patients.\n\n"
+            "MIRASOL randomly assigned 453 patients to mirvetuximab soravtansine (MIRV) or investigator's choice "
+            "chemotherapy (IC). The ORR was 42.3% vs 15.9% (OR 3.81; P < .0001), including complete responses in 5.3% of "
+            "patients in the MIRV arm and none in the IC arm.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("ORR", [("MIRV", 42.3, "%"), ("IC", 15.9, "%")]),
+        ("CR", [("MIRV", 5.3, "%")]),
+    ]

@@ -79,6 +79,7 @@ OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 # "Every patient received four cycles of Dara-KRd": a study of one treatment
 EVERY_PATIENT_RE = re.compile(r"\b(?:every|each|all)\s+(?:the\s+)?(?:patients?|participants?|people|person|children|child|women|men)\s+(?:\w+\s+)?(?:received|got|had|were\s+given|was\s+given|were\s+treated|was\s+treated)\b", re.I)
+SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/" of "VDC/IE"
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name")
 COMPARISON_WORD_RE = re.compile(r"\b(?:compared|versus|vs\.?|against|placebo|than|control|standard|alone|or)\b", re.I)
@@ -402,10 +403,16 @@ class Extractor:
         known_ends = {m.end for m in out if m.rule in ("arm:regimen", "arm:drug")}
         known_starts = {m.start for m in out if m.rule in ("arm:regimen", "arm:drug")}
         compared = set()
+        drug_starts = sorted(m.start for m in out if m.label == "DRUG")
         for start, end, name in capitals:
             before = REGIMENS_COMPARED_BEFORE_RE.search(text, max(0, start - 16), start)
             after = REGIMENS_COMPARED_AFTER_RE.match(text, end)
-            if (before and before.start() in known_ends) or (after and after.end() in known_starts) or REGIMEN_WORD_AFTER_RE.match(text, end):
+            # "VIDE (vincristine, ifosfamide, doxorubicin and etoposide)": spelled out with its drugs
+            spelled = text.startswith(" (", end) and (close := text.find(")", end, end + 200)) > 0 and sum(
+                1 for d in drug_starts if end < d < close) >= 2
+            if spelled and (parts := SLASHED_CAPITALS_BEFORE_RE.search(text, max(0, start - 24), start)):
+                name = parts.group(0) + name  # "VDC/IE (vincristine, doxorubicin and cyclophosphamide alternating ...)"
+            if (before and before.start() in known_ends) or (after and after.end() in known_starts) or REGIMEN_WORD_AFTER_RE.match(text, end) or spelled:
                 compared.add(name)
         if not compared:
             return out

@@ -1709,3 +1709,21 @@ def test_a_range_of_rates_is_no_comparison_and_an_arm_after_another_endpoint_s_v
         ("ORR", [("MIRV", 42.3, "%"), ("IC", 15.9, "%")]),
         ("CR", [("MIRV", 5.3, "%")]),
     ]
+
+
+def test_trials_in_title_case_and_with_a_year_and_regimens_spelled_out_in_brackets():
+    text = ("Isatuximab Subcutaneous Versus Isatuximab Intravenous: Phase III IRAKLIA Study\n\n"
+            "The results of the Euro Ewing 2012 trial were published this autumn. 640 patients were randomly assigned "
+            "to the European regimen, known as VIDE (vincristine, ifosfamide, doxorubicin and etoposide), or to a "
+            "compressed course of VDC/IE (vincristine, doxorubicin and cyclophosphamide alternating with ifosfamide and "
+            "etoposide). Three-year overall survival was 82% with VDC/IE and 74% with VIDE.\n\n"
+            "The Children's Oncology Group trial AHOD1331 enrolled 600 patients. They were randomly assigned to standard "
+            "chemotherapy (ABVE-PC, 289 patients) or to brentuximab vedotin with chemotherapy (Bv-AVE-PC, 298 patients). "
+            "Three-year event-free survival was 92.1% with brentuximab vedotin and 82.5% with standard chemotherapy.")
+    assert [r.trial for r in records(text, "trial")] == ["IRAKLIA", "Euro Ewing 2012", "AHOD1331"]
+    assert [(r.trial, r.endpoint, arms(r)) for r in records(text)] == [
+        ("Euro Ewing 2012", "OS", [("VDC/IE", 82, "%"), ("VIDE", 74, "%")]),
+        ("AHOD1331", "EFS", [("brentuximab vedotin", 92.1, "%"), ("chemotherapy", 82.5, "%")]),
+    ]
+    # a phase is no trial
+    assert records("A Phase IIIB Study of daratumumab.", "trial") == []

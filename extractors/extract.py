@@ -80,6 +80,8 @@ ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*
 # "Every patient received four cycles of Dara-KRd": a study of one treatment
 EVERY_PATIENT_RE = re.compile(r"\b(?:every|each|all)\s+(?:the\s+)?(?:patients?|participants?|people|person|children|child|women|men)\s+(?:\w+\s+)?(?:received|got|had|were\s+given|was\s+given|were\s+treated|was\s+treated)\b", re.I)
 SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/" of "VDC/IE"
+LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
+COMPARISON_LINK_RE = re.compile(r"\b(?:versus|vs\.?|v|compared|against|than)\b", re.I)  # "44.1 versus 8.1 months"
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name")
 COMPARISON_WORD_RE = re.compile(r"\b(?:compared|versus|vs\.?|against|placebo|than|control|standard|alone|or)\b", re.I)
@@ -182,6 +184,9 @@ BRACKET_LABEL_RE = re.compile(r"\((?P<label>[a-z]+(?:-[a-z]+)+)\)")
 HYPOTHETICAL_RE = re.compile(r"\s*(?:(?:for example|for instance|say|so),?\s+)?(?:if|imagine|suppose|let's say)\b", re.I)
 LIST_OR_RE = re.compile(r",\s+or\s+(?!to\b)")  # "A, B, or C": the comma before the last "or"
 LIST_SEP_RE = re.compile(r",\s+(?:or\s+)?")
+# "in the three-drug, venetoclax-obinutuzumab and chemo-immunotherapy groups": the list, and what separates its parts
+LISTED_GROUPS_RE = re.compile(r"\bthe\s+(?P<list>[^.;()]+?)\s+(?:groups|arms|cohorts)\b")
+PART_SEP_RE = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
 FAVOUR_BEFORE_RE = re.compile(r"\b(?:in\s+favou?r\s+of|favou?ring)\s+(?:adding\s+|the\s+addition\s+of\s+)?(?:the\s+)?$", re.I)
 COMPARED_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:when|as)\s+)?(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+", re.I)
 COMPARED_END_RE = re.compile(r"(?:compared\s+(?:to|with)|vs\.?|versus|and|to|or|,)\s*$", re.I)
@@ -249,6 +254,7 @@ class ReaderState:
     unit_hint: str | None = None  # a table column's unit ("Median PFS (months)") for its bare numbers
     placebo_controlled: bool = False  # the article said its trials were placebo-controlled
     last_sentence_arms: list[str] = field(default_factory=list)  # the arms the last sentence named
+    single_arm: str | None = None  # the treatment of a study said to be single-arm (or given to every patient)
 
 
 @dataclass
@@ -830,6 +836,7 @@ class Extractor:
             # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib": its results are that
             # arm's ("Daratumumab was first approved as a single agent. In the phase 2 SIRIUS study, ...": the one before)
             state.randomised_arms = state.randomisation = one
+            state.single_arm = one[0]
             trace.add("arm:single-arm", one[0])
         elif (current or state.trial and EVERY_PATIENT_RE.search(s)) and not state.randomised_arms and not self.randomisation_re.search(s) \
                 and not COMPARISON_WORD_RE.search(s) \
@@ -837,6 +844,7 @@ class Extractor:
             # "Selinexor was approved on the basis of part 2 of the STORM trial.": the one treatment named with a trial
             # that no randomisation gave arms is its treatment, until a randomisation says otherwise
             state.randomised_arms = state.randomisation = one
+            state.single_arm = one[0] if EVERY_PATIENT_RE.search(s) else None
             trace.add("arm:sole-treatment", one[0])
 
         # arms named by part of their name: "the tandem arm", "a late one"
@@ -966,7 +974,9 @@ class Extractor:
         state.last_endpoint = results[-1].endpoint if results else (
             named_endpoints.pop() if len(named_endpoints) == 1 else None)
         state.last_endpoints = list(dict.fromkeys(r.endpoint for r in results))
-        state.asked = s.rstrip().endswith("?")
+        # a question's answer, and the items of a list a colon opens ("... was:" then "Venetoclax and rituximab: 70.1%"),
+        # need no "it was" to take the endpoint
+        state.asked = s.rstrip().endswith(("?", ":")) or (state.asked and LABEL_LINE_RE.fullmatch(s) is not None)
         state.last_sentence_arms = [p[0] for p in self.arm_phrases(text, ms, s_start, s_end)]
         compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
         cue = self.randomisation_re.search(s)
@@ -1155,6 +1165,27 @@ class Extractor:
             a[0] for a in self.arm_phrases(text, ms, lo, hi)
             if not WITHOUT_RE.search(text, max(lo, a[1] - 10), a[1])]  # "Pd without isatuximab": not an arm
         return list(dict.fromkeys(a for a in arms if a != "maintenance"))
+
+    def _listed_parts(self, text: str, ms: list[Mention], lo: int, hi: int, k: int) -> list[str]:
+        """The k arms of a list before "respectively", one per part between commas and "and": "in the three-drug,
+        venetoclax-obinutuzumab, venetoclax-rituximab and chemo-immunotherapy groups" (a part naming no known
+        treatment is named by its own word or two); [] when the list has not k such parts."""
+        span = LISTED_GROUPS_RE.search(text, lo, hi)
+        if not span:
+            return []
+        cuts = [span.start("list")] + [x for m in PART_SEP_RE.finditer(text, span.start("list"), span.end("list")) for x in m.span()] + [span.end("list")]
+        parts, known = [], 0
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            names = [p[0] for p in self.arm_phrases(text, ms, a, b)]
+            words = text[a:b].split()
+            if len(names) == 1:
+                parts.append(names[0])
+                known += 1
+            elif not names and 1 <= len(words) <= 2 and all(w[0].islower() for w in words):
+                parts.append(text[a:b])
+            else:
+                return []
+        return parts if len(parts) == k and known >= 1 and len(set(parts)) == k else []
 
     def _listed_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """Arms listed with a comma before the last "or": "to amivantamab plus lazertinib, osimertinib, or
@@ -1495,7 +1526,8 @@ class Extractor:
                 rules.append("arm:both")
         if len(vals) == 1 and arms[0][0] is None:
             return None
-        if len(vals) >= 2 and all(a is None for a, _ in arms) and len(state.randomisation) == 1 and state.randomised_arms == state.randomisation:
+        if len(vals) >= 2 and all(a is None for a, _ in arms) and state.randomisation == state.randomised_arms == [state.single_arm] \
+                and not any(COMPARISON_LINK_RE.search(s, a.end, b.start) for a, b in zip(vals, vals[1:])):
             # a single-arm study's figures by subgroup ("the rates were 78%, 86% and 79% for patients with zero, one,
             # and two or more high-risk abnormalities"): each is its one arm's (read_sentence gives each its record)
             arms = [(state.randomisation[0], "arm:single-arm-subgroups")] * len(vals)
@@ -1551,6 +1583,9 @@ class Extractor:
         resp = RESPECTIVELY_RE.search(s, vals[-1].end)
         if resp and k >= 2:
             lst = self.arm_phrases(text, ms, s_start + vals[-1].end, s_start + resp.start(), join=False)
+            if len(lst) != k and (parts := self._listed_parts(text, ms, s_start + vals[-1].end, s_start + resp.start(), k)):
+                rules.append("arm:respectively")  # "in the three-drug, venetoclax-obinutuzumab, ... groups, respectively"
+                return [(a, "arm:respectively") for a in parts]
             if len(lst) != k:
                 lst = self.arm_phrases(text, ms, s_start, s_start + vals[0].start, join=False)[-k:]
                 # "... in 75% of patients given MPR or CPR and 79% of those given Rd, with complete responses in

@@ -278,7 +278,7 @@ def test_a_patient_explainer_in_plain_words_and_schedules_as_arms():
     assert got[("ENDEAVOR", "PFS")] == [("carfilzomib", 18.7, "months"), ("bortezomib", 9.4, "months")]
     assert got[("ENDEAVOR", "ORR")] == [("carfilzomib", 77, "%"), ("bortezomib", 63, "%")]
     assert got[("ENDEAVOR", "OS")] == [("carfilzomib", 47.6, "months"), ("bortezomib", 40.0, "months")]  # same trial
-    assert got[("ARROW", "ORR")] == [("carfilzomib and once a week", 63, "%"), ("twice a week", 41, "%")]
+    assert got[("ARROW", "ORR")] == [("carfilzomib once a week", 63, "%"), ("twice a week", 41, "%")]
     # lay comparators and lay PFS; an example of how to read a median is no result
     text = ("In the TITAN trial, men were randomly assigned to apalutamide or a dummy pill. At two years, scans showed no "
             "sign of the cancer growing in 68.2% of men on apalutamide, compared with 47.5% of men on the dummy pill. "
@@ -1727,3 +1727,17 @@ def test_trials_in_title_case_and_with_a_year_and_regimens_spelled_out_in_bracke
     ]
     # a phase is no trial
     assert records("A Phase IIIB Study of daratumumab.", "trial") == []
+
+
+def test_a_list_a_colon_opens_and_a_respectively_list_of_group_names():
+    text = ("CLL13 put people at random into one of four groups. Three years on, the proportion of people whose CLL had "
+            "not got worse was 90.5%, 87.7%, 80.8% and 75.5% in the three-drug, venetoclax-obinutuzumab, "
+            "venetoclax-rituximab and chemo-immunotherapy groups, respectively.\n\n"
+            "At four years, the percentage of people still living without their CLL getting worse was:\n\n"
+            "Venetoclax and obinutuzumab: 81.8%\n\nChemo-immunotherapy: 62.0%")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("three-drug", 90.5, "%"), ("venetoclax and obinutuzumab", 87.7, "%"),
+                 ("venetoclax and rituximab", 80.8, "%"), ("chemoimmunotherapy", 75.5, "%")]),
+        ("PFS", [("venetoclax and obinutuzumab", 81.8, "%")]),
+        ("PFS", [("chemoimmunotherapy", 62.0, "%")]),
+    ]

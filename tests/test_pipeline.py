@@ -260,6 +260,8 @@ class _PlainNamePatterns:
                 if label in ("TRIAL", "REGIMEN") and (word.upper() in self.exclude or word.split()[0].upper() in self.exclude):
                     continue
                 span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
+                if span is not None and label in ("TRIAL", "REGIMEN") and span.text != word and span.text.upper() in self.exclude:
+                    continue  # "PD" of the token "PD-1"
                 if span is not None:
                     span.id_ = rule
                     new.append(span)

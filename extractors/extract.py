@@ -177,7 +177,7 @@ DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)
 # "in the auto-auto group", "of the donor transplant group": an arm named by the words before "group"
-GROUP_NAME_RE = re.compile(r"\bthe\s+(?P<name>[a-z][a-zA-Z/-]*(?:\s+[a-z][a-zA-Z/-]*)?)\s+(?:group|arm|cohort)\b")
+GROUP_NAME_RE = re.compile(r"\bthe\s+(?P<name>[a-z][a-zA-Z/-]*(?:\s+[a-z][a-zA-Z/-]*)?)\s+(?:group|arm|cohort|schedule)\b")
 # "(auto-allo)": a hyphenated lower-case label in brackets
 BRACKET_LABEL_RE = re.compile(r"\((?P<label>[a-z]+(?:-[a-z]+)+)\)")
 # "If a trial says men lived for a median of four years, ...": an example, not a result
@@ -255,6 +255,7 @@ class ReaderState:
     placebo_controlled: bool = False  # the article said its trials were placebo-controlled
     last_sentence_arms: list[str] = field(default_factory=list)  # the arms the last sentence named
     single_arm: str | None = None  # the treatment of a study said to be single-arm (or given to every patient)
+    group_names: set[str] = field(default_factory=set)  # the arms the article names "the X group" anywhere
 
 
 @dataclass
@@ -783,7 +784,7 @@ class Extractor:
         # an arm named by the words before "group" is for trials whose arms no randomisation gave
         # (a single-arm study's cohorts are its arms: "74% in the weekly cohort")
         ms = [m for m in mentions if m.start >= s_start and m.end <= s_end and not (m.rule == "arm:named-group" and (
-            len(state.randomisation) > 1 or self._randomised_by_first_word(m.canon.split()[0], state)))]  # "the tandem arm": by part
+            len(state.randomisation) > 1 or self._randomised_by_first_word(m.canon.split()[0], state) not in ([], [m.canon])))]  # "the tandem arm": by part
         if groups := [m for m in ms if m.rule == "arm:named-group"]:
             ms = [m for m in ms if not any(g is not m and g.start <= m.start and m.end <= g.end for g in groups)]
         trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
@@ -1166,10 +1167,11 @@ class Extractor:
             if not WITHOUT_RE.search(text, max(lo, a[1] - 10), a[1])]  # "Pd without isatuximab": not an arm
         return list(dict.fromkeys(a for a in arms if a != "maintenance"))
 
-    def _listed_parts(self, text: str, ms: list[Mention], lo: int, hi: int, k: int) -> list[str]:
+    def _listed_parts(self, text: str, ms: list[Mention], lo: int, hi: int, k: int, state: ReaderState) -> list[str]:
         """The k arms of a list before "respectively", one per part between commas and "and": "in the three-drug,
         venetoclax-obinutuzumab, venetoclax-rituximab and chemo-immunotherapy groups" (a part naming no known
-        treatment is named by its own word or two); [] when the list has not k such parts."""
+        treatment is named by its own word or two, when another part names one or the article calls it a group
+        elsewhere: "the long intense, intermediate and short intense groups"); [] when the list has not k such parts."""
         span = LISTED_GROUPS_RE.search(text, lo, hi)
         if not span:
             return []
@@ -1185,7 +1187,8 @@ class Extractor:
                 parts.append(text[a:b])
             else:
                 return []
-        return parts if len(parts) == k and known >= 1 and len(set(parts)) == k else []
+        named = known >= 1 or all(p in state.group_names for p in parts)
+        return parts if len(parts) == k and named and len(set(parts)) == k else []
 
     def _listed_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """Arms listed with a comma before the last "or": "to amivantamab plus lazertinib, osimertinib, or
@@ -1583,7 +1586,7 @@ class Extractor:
         resp = RESPECTIVELY_RE.search(s, vals[-1].end)
         if resp and k >= 2:
             lst = self.arm_phrases(text, ms, s_start + vals[-1].end, s_start + resp.start(), join=False)
-            if len(lst) != k and (parts := self._listed_parts(text, ms, s_start + vals[-1].end, s_start + resp.start(), k)):
+            if len(lst) != k and (parts := self._listed_parts(text, ms, s_start + vals[-1].end, s_start + resp.start(), k, state)):
                 rules.append("arm:respectively")  # "in the three-drug, venetoclax-obinutuzumab, ... groups, respectively"
                 return [(a, "arm:respectively") for a in parts]
             if len(lst) != k:
@@ -1834,7 +1837,7 @@ class Extractor:
         headline = [(b.start, b.end) for b in doc.blocks if b.kind in ("title", "heading") and b.start < first_prose]
         in_headline = {m.canon for m in mentions if m.label == "TRIAL" and any(a <= m.start < e for a, e in headline)}
         main_trial = in_headline.pop() if len(in_headline) == 1 else None  # a title naming several trials has no one trial
-        state = ReaderState()
+        state = ReaderState(group_names={m.canon for m in mentions if m.rule == "arm:named-group"})
         records: list[DraftRecord] = []
         traces: list[Trace] = []
         trial_first: dict[str, Evidence] = {}

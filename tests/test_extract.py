@@ -1741,3 +1741,21 @@ def test_a_list_a_colon_opens_and_a_respectively_list_of_group_names():
         ("PFS", [("venetoclax and obinutuzumab", 81.8, "%")]),
         ("PFS", [("chemoimmunotherapy", 62.0, "%")]),
     ]
+
+
+def test_groups_the_article_names_itself_in_a_respectively_list_and_after_their_first_comparison():
+    text = ("CENTAURUS gave everyone daratumumab. People were put at random into one of three groups. The complete "
+            "response rates were 2.4%, 4.9% and 0% in the long intense, intermediate and short intense groups, "
+            "respectively. Later, complete response had been reached by 4.9% of people in the long intense group and "
+            "9.8% of people in the intermediate group. A response of any kind was more common: 58.5% of the long "
+            "intense group had a response. The figure was 53.7% with the intermediate schedule and 37.5% with the "
+            "short intense schedule.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("CR", [("long intense", 2.4, "%"), ("intermediate", 4.9, "%"), ("short intense", 0, "%")]),
+        ("CR", [("long intense", 4.9, "%"), ("intermediate", 9.8, "%")]),
+        ("ORR", [("long intense", 58.5, "%")]),
+        ("ORR", [("intermediate", 53.7, "%"), ("short intense", 37.5, "%")]),
+    ]
+    # words the article never calls a group are no arms: "in the younger and older patients, respectively"
+    res = records("PFS was 40% and 30% in the younger and older groups, respectively.")
+    assert [arms(r) for r in res] == [[(None, 40, "%"), (None, 30, "%")]]

@@ -165,6 +165,7 @@ UNIT_HEAD_RE = re.compile(r"(?:\(\s*(?:in\s+)?|,\s*)(?P<u>months?|mo|years?|%|pe
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 LINE_RE = re.compile(r"[^\n]*")
 HEADING_NUMBERS_RE = re.compile(r"\d+(?:-\d+)?-(?:month|year)|grade \d(?:-\d)?")  # "18-month OS", "grade 3-4" in a heading
+ELIGIBLE_AFTER_RE = re.compile(r"-(?:in)?eligible\b", re.I)
 ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
 # dosing schedules a trial compares: "once a week" vs "twice a week", "once-weekly" vs "twice-weekly", "every 2 weeks"
 # vs "every-3-weeks"
@@ -721,7 +722,8 @@ class Extractor:
         the arm's name ("carfilzomib plus lenalidomide (KR)" -> KR)."""
         arms = [m for m in mentions if m.label in ARM_LABELS and m.start >= lo and m.end <= hi
                 # "people who were not fit enough for a transplant": who the patients are, not their arm
-                and not (m.label == "ARM" and ELIGIBLE_FOR_RE.search(text, max(0, m.start - 40), m.start))
+                and not (m.label == "ARM" and (ELIGIBLE_FOR_RE.search(text, max(0, m.start - 40), m.start)
+                                               or ELIGIBLE_AFTER_RE.match(text, m.end)))  # "transplant-ineligible"
                 and not self._prior_therapy(text, m)]
         phrases: list[list[Mention]] = []
         short_name: dict[int, Mention] = {}  # phrase index -> the abbreviation defined for it
@@ -1674,6 +1676,10 @@ class Extractor:
                 out.append((self._added_or_all(text, window_before, s_start)[-1][0], "arm:before-value"))
                 continue
             out.append((None, None))
+        if k == 2 == len(context) and out[0][0] and out[1][0] is None and (both := out[0][0].split(" and ")) and \
+                len(both) == 2 and set(both) == set(context):
+            # "adverse events with D-VMP and VMP were thrombocytopenia (46.5% vs 45.1%)": the arms in the order named
+            out = [(both[0], "arm:pair-named-before"), (both[1], "arm:pair-named-before")]
         unnamed = [i for i, (n, _) in enumerate(out) if n is None]
         earlier = list(dict.fromkeys(n for n, _ in out if n))
         if resp and unnamed and unnamed == list(range(k - len(unnamed), k)) and len(unnamed) == len(earlier) >= 2:

@@ -1759,3 +1759,12 @@ def test_groups_the_article_names_itself_in_a_respectively_list_and_after_their_
     # words the article never calls a group are no arms: "in the younger and older patients, respectively"
     res = records("PFS was 40% and 30% in the younger and older groups, respectively.")
     assert [arms(r) for r in res] == [[(None, 40, "%"), (None, 30, "%")]]
+
+
+def test_a_pair_after_both_arms_named_together_and_transplant_ineligible_is_no_arm():
+    text = ("OCTANS randomly assigned 220 transplant-ineligible patients to D-VMP or VMP. The most frequent grade 3/4 "
+            "adverse events with D-VMP and VMP were thrombocytopenia (46.5% vs 45.1%) and neutropenia (39.6% vs 50.7%).")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("AE", [("D-VMP", 46.5, "%"), ("VMP", 45.1, "%")]),
+        ("AE", [("D-VMP", 39.6, "%"), ("VMP", 50.7, "%")]),
+    ]

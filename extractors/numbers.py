@@ -166,7 +166,7 @@ class NumberGrammar:
         )
         # cheap pre-checks: a sentence without these words holds no sample size / timepoint / effect
         self.sample_hint_re = re.compile(rf"\b(?:{nouns}|{alternation(ss['bare_cues_after'])})\b|\b[nN]\s*=", re.I)
-        self.timepoint_hint_re = re.compile(r"year|month", re.I)
+        self.timepoint_hint_re = re.compile(r"year|month|week", re.I)
         self.effect_hint_re = re.compile(r"ratio|\b(?:HR|OR|RR)\b|relative risk", re.I)
         self.n_equals_re = re.compile(rf"\b[nN]\s*=\s*(?P<num>{NUM})")
         # "randomly assigned (in a 2:1 ratio) 616 patients": a parenthesis may stand between
@@ -211,7 +211,7 @@ class NumberGrammar:
         self.timepoint_after_re = re.compile(rf"\b(?P<num>{self.num})\s+(?P<unit>years?|months?)\s+(?:after|from|since|following)\b(?!\s+(?:a\s+)?(?:median\s+of\s+)?\d)", re.I)
         # "76.2 months (over six years)", "57.2 months, or nearly five years": the same value restated
         self.restated_re = re.compile(rf"\d\s*(?:{unit_alt})\s*(?:\(|,?\s+or\s+)\s*(?:(?:{bound_alt})\s*)?$", re.I)
-        self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?P<num>{self.num})\s+(?P<unit>years?|months?)\b(?!\s+(?:of\s+)?median)", re.I)
+        self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?P<num>{self.num})\s+(?P<unit>years?|months?|weeks?)\b(?!\s+(?:of\s+)?median)", re.I)
         self.date_re = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b(?:19|20)\d{2}\b")
 
     # ------------------------------------------------------------------ helpers
@@ -450,6 +450,8 @@ class NumberGrammar:
                 if rule == "timepoint:at-n-years" and HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 120), m.start()):
                     continue  # "half of them were still alive after 54.1 months": a median, not a timepoint
                 unit = "years" if (m["unit"] or m.groupdict().get("unit2") or "").lower().startswith("year") else "months"
+                if (m["unit"] or "").lower().startswith("week"):
+                    n = round(n * 12 / 52, 1)  # "alive and progression-free at 24 weeks": 5.5 months
                 out.append(Found(m.start(), m.end(), "timepoint", n, rule, unit=unit))
         return out
 

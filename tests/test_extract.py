@@ -1768,3 +1768,13 @@ def test_a_pair_after_both_arms_named_together_and_transplant_ineligible_is_no_a
         ("AE", [("D-VMP", 46.5, "%"), ("VMP", 45.1, "%")]),
         ("AE", [("D-VMP", 39.6, "%"), ("VMP", 50.7, "%")]),
     ]
+
+
+def test_a_landmark_in_weeks_is_a_timepoint_not_a_value():
+    res = records("GeDDiS randomly assigned 257 patients to doxorubicin or gemcitabine-docetaxel. OS at 24 weeks was "
+                  "86.8% v 82.6%, with median OS 76.3 v 67.3 weeks.")
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("OS", [("doxorubicin", 86.8, "%"), ("gemcitabine and docetaxel", 82.6, "%")]),
+        ("OS", [("doxorubicin", 76.3, "weeks"), ("gemcitabine and docetaxel", 67.3, "weeks")]),
+    ]
+    assert res[0].timepoint.value == 5.5 and res[0].timepoint.unit == "months"

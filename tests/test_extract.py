@@ -1778,3 +1778,13 @@ def test_a_landmark_in_weeks_is_a_timepoint_not_a_value():
         ("OS", [("doxorubicin", 76.3, "weeks"), ("gemcitabine and docetaxel", 67.3, "weeks")]),
     ]
     assert res[0].timepoint.value == 5.5 and res[0].timepoint.unit == "months"
+
+
+def test_tumour_infiltrating_lymphocytes_are_an_arm_and_melanoma_coming_back_or_getting_worse():
+    text = ("In a Dutch-Danish trial, 168 people were randomised, 84 to TIL and 84 to ipilimumab. Median progression-free "
+            "survival was 7.2 months with TIL versus 3.1 months with ipilimumab. After 12 months, 83.7% of the TIL group "
+            "were alive without the melanoma coming back or getting worse, compared with 57.2% of the ipilimumab group.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("TIL", 7.2, "months"), ("ipilimumab", 3.1, "months")]),
+        ("PFS", [("TIL", 83.7, "%"), ("ipilimumab", 57.2, "%")]),
+    ]

@@ -1788,3 +1788,12 @@ def test_tumour_infiltrating_lymphocytes_are_an_arm_and_melanoma_coming_back_or_
         ("PFS", [("TIL", 7.2, "months"), ("ipilimumab", 3.1, "months")]),
         ("PFS", [("TIL", 83.7, "%"), ("ipilimumab", 57.2, "%")]),
     ]
+
+
+def test_two_adverse_events_for_the_same_two_arms_in_one_sentence():
+    res = records("Denosumab was compared with zoledronic acid in 1,718 patients. Hypocalcaemia occurred in 17% of the "
+                  "denosumab group and 12% of the zoledronic acid group, and ONJ rates were 4% and 3% (p=0.147).")
+    assert [(r.endpoint, arms(r)) for r in res] == [
+        ("AE", [("denosumab", 17, "%"), ("zoledronic acid", 12, "%")]),
+        ("AE", [("denosumab", 4, "%"), ("zoledronic acid", 3, "%")]),
+    ]

@@ -32,6 +32,8 @@ EVENT_AFTER_ARM_RE = re.compile(r"(?:\s+and\s+\w+\s+(?:on|in|taking|given|receiv
                                 r"\s+(?:had|died|developed|experienced|suffered|achieved|responded|relapsed|went\s+into)\b", re.I)
 COMPARED_COUNT_BEFORE_RE = re.compile(r"\b(?:against|versus|vs\.?|compared\s+(?:with|to))\s+$", re.I)
 TIME_DIFFERENCE_RE = re.compile(r"\s+(?:longer|shorter|more|less)\b", re.I)  # "about seven months longer than": a difference
+# "an OS gain of almost 12 months", "a median improvement of 4.9 months": a difference, not an arm's value
+GAIN_BEFORE_RE = re.compile(r"\b(?:gain|improvement|benefit|extension|increase|difference|advantage|prolongation)\s+(?:in\s+\w+\s+)?(?:of\s+)?(?:almost|about|nearly|more\s+than|over|around|approximately|roughly|some|just\s+over|just\s+under)?\s*$", re.I)
 # "about 1 in 3 people", "86 out of every 100 women on X": a proportion, not a sample size
 PROPORTION_BEFORE_RE = re.compile(r"\b(?:(?:\d+|one)\s+(?:in|out\s+of)|(?:in|out\s+of)\s+every)\s*$", re.I)
 TIME_ON_RE = re.compile(r"\s+on\s*,")  # "five years on, 91.9% ...": when, not a result
@@ -479,7 +481,7 @@ class NumberGrammar:
             if self.not_after_re.search(after) or self.not_before_re.search(before) and not reached_by(s, m.start()) and not half:
                 continue
             if unit in ("months", "years", "weeks") and (self.restated_re.search(before) or TIME_ON_RE.match(after)
-                                                         or TIME_DIFFERENCE_RE.match(after)):
+                                                         or TIME_DIFFERENCE_RE.match(after) or GAIN_BEFORE_RE.search(lead(s, a))):
                 continue  # "76.2 months (over six years)": the value before, in other units; "five years on,"; "7 months longer"
             if unit == "%" and self.effect_after_re.search(after):
                 continue

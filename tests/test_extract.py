@@ -1797,3 +1797,10 @@ def test_two_adverse_events_for_the_same_two_arms_in_one_sentence():
         ("AE", [("denosumab", 17, "%"), ("zoledronic acid", 12, "%")]),
         ("AE", [("denosumab", 4, "%"), ("zoledronic acid", 3, "%")]),
     ]
+
+
+def test_a_gain_of_n_months_is_a_difference_not_an_arm_s_value():
+    assert records("A phase 2 trial suggested an OS gain of almost 12 months when olaratumab was added to doxorubicin.") == []
+    res = records("NETTER-1 randomly assigned 231 patients to lutetium Lu 177 dotatate or octreotide. Median OS was 48.0 "
+                  "months vs 36.3 months, a clinically relevant improvement of 11.7 months.")
+    assert [arms(r) for r in res] == [[("lutetium Lu 177 dotatate", 48.0, "months"), ("octreotide", 36.3, "months")]]

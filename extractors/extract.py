@@ -1427,6 +1427,9 @@ class Extractor:
                 pair_done = len(g.values) >= 2 and any(VS_RE.search(x) for x in g.links) and bool(CLAUSE_BREAK_RE.search(link))
                 # "at 12 months were 65.0% and 44.9%, at 18 months were 48.6% and 34.5%": a new timepoint, a new pair
                 pair_done = pair_done or (len(g.values) >= 2 and any(prev.end <= t.start < v.start for t in timepoints))
+                # "20.4 months with olaratumab and 19.7 months with placebo; in the leiomyosarcoma population ... it was
+                # 21.6 v 21.9 months": a new clause that refers back opens the next comparison
+                pair_done = pair_done or (len(g.values) >= 2 and ";" in link and self.anaphora_re.search(link) is not None)
                 if has_trial or starts_pair or pair_done or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
                     g = None
             if g is None:

@@ -1804,3 +1804,13 @@ def test_a_gain_of_n_months_is_a_difference_not_an_arm_s_value():
     res = records("NETTER-1 randomly assigned 231 patients to lutetium Lu 177 dotatate or octreotide. Median OS was 48.0 "
                   "months vs 36.3 months, a clinically relevant improvement of 11.7 months.")
     assert [arms(r) for r in res] == [[("lutetium Lu 177 dotatate", 48.0, "months"), ("octreotide", 36.3, "months")]]
+
+
+def test_a_clause_that_refers_back_after_a_semicolon_opens_the_next_comparison():
+    res = records("ANNOUNCE randomised 509 patients to doxorubicin plus olaratumab or doxorubicin plus placebo. Median OS "
+                  "was 20.4 months with olaratumab and 19.7 months with placebo (HR 1.05; p=0.69); in the "
+                  "leiomyosarcoma population, it was 21.6 v 21.9 months.")
+    assert [arms(r) for r in res] == [
+        [("olaratumab", 20.4, "months"), ("placebo", 19.7, "months")],
+        [("olaratumab", 21.6, "months"), ("placebo", 21.9, "months")],
+    ]

@@ -82,6 +82,7 @@ EVERY_PATIENT_RE = re.compile(r"\b(?:every|each|all)\s+(?:the\s+)?(?:patients?|p
 SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/" of "VDC/IE"
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
 COMPARISON_LINK_RE = re.compile(r"\b(?:versus|vs\.?|v|compared|against|than)\b", re.I)  # "44.1 versus 8.1 months"
+COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:with|to)\s+", re.I)  # "compared with X, Y gave ..."
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name")
 COMPARISON_WORD_RE = re.compile(r"\b(?:compared|versus|vs\.?|against|placebo|than|control|standard|alone|or)\b", re.I)
@@ -1622,6 +1623,13 @@ class Extractor:
             if len(lst) == k and all(BARE_LINK_RE.match(text[a[2] : b[1]]) for a, b in zip(lst, lst[1:])):
                 rules.append("arm:respectively-implied")
                 return [(a[0], "arm:respectively-implied") for a in lst]
+        # "compared with chlorambucil alone, obinutuzumab and chlorambucil gave a median PFS of 31.1 months, against 11.1
+        # months": the subject's value first, the arm compared with second
+        if k == 2 and (opening := COMPARED_OPENING_RE.match(s)) and not resp:
+            first = self.arm_phrases(text, ms, s_start + opening.end(), s_start + vals[0].start)
+            if len(first) >= 2 and "," in text[first[0][2] : first[1][1]] and not self.arm_phrases(text, ms, s_start + vals[0].end, s_end):
+                rules.append("arm:compared-opening")
+                return [(first[1][0], "arm:compared-opening"), (first[0][0], "arm:compared-opening")]
         # "improved PFS from 13 months to 30 months": the later value is the subject's
         from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
             re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))
@@ -1690,6 +1698,8 @@ class Extractor:
             # in 9% and 3% of patients, respectively": the arms in the order just given
             for i, a in zip(unnamed, earlier):
                 out[i] = (a, "arm:respectively-earlier")
+        if 3 <= k <= len(state.randomisation) and len(context) < k:
+            context = state.randomisation  # three values after a comparison of two of the three arms
         # a named arm stands for the randomised arm it is part of: "thalidomide" after "thalidomide-dexamethasone
         # or placebo-dexamethasone"
         def randomised_as(n: str) -> str:

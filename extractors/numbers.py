@@ -40,6 +40,7 @@ TIME_ON_RE = re.compile(r"\s+on\s*,")  # "five years on, 91.9% ...": when, not a
 MINIMUM_BEFORE_RE = re.compile(r"\b(?:minimum|maximum|shortest|longest)\s+$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
+AFTER_WORD_RE = re.compile(r"\s+after\b", re.I)
 MEDIAN_RE = re.compile(r"\bmedian\b", re.I)
 RESTATED_IN_BRACKETS_RE = re.compile(r"\s*\(\s*")
 RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated|(?:split|divided)\s+into\s+(?:two|three|four|\d)\s+(?:\w+\s+){0,4}?groups)\b", re.I)
@@ -451,6 +452,8 @@ class NumberGrammar:
                     continue
                 if rule == "timepoint:at-n-years" and HALF_ALIVE_BEFORE_RE.search(s, max(0, m.start() - 120), m.start()):
                     continue  # "half of them were still alive after 54.1 months": a median, not a timepoint
+                if rule == "timepoint:n-years-after" and "." in m["num"] and (m["unit"] or "").lower().startswith("month"):
+                    continue  # "38.2 months after rituximab and chlorambucil": a median and its arm, not a landmark
                 unit = "years" if (m["unit"] or m.groupdict().get("unit2") or "").lower().startswith("year") else "months"
                 if (m["unit"] or "").lower().startswith("week"):
                     n = round(n * 12 / 52, 1)  # "alive and progression-free at 24 weeks": 5.5 months
@@ -489,8 +492,10 @@ class NumberGrammar:
                 continue
             # "received 12 months of", "for up to 12 months": how long treatment lasts (the words
             # before the number, a bound included)
+            # ("compared with 38.2 months after rituximab and chlorambucil": a median to the tenth is no interval)
+            median_after = "." in m["num"] and AFTER_WORD_RE.match(after) is not None
             if unit in ("months", "years", "weeks") and not TOOK_TO_HAPPEN_RE.match(after) and (
-                    self.duration_after_re.search(after) or self.duration_before_re.search(before)
+                    self.duration_after_re.search(after) and not median_after or self.duration_before_re.search(before)
                     or m["bound"] and self.duration_before_re.search(lead(s, a))):
                 continue
             if re.match(r"^\s*(?:/|-\d|–\d|:)", after) or re.search(r"\d[/:]$", before):

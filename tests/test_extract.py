@@ -1035,6 +1035,7 @@ FLOORS = {
     (131, 142): {"results": 0.86, "trials": 0.95, "sample_sizes": 0.92, "follow_ups": 0.99},
     (143, 154): {"results": 0.70, "trials": 0.97, "sample_sizes": 0.87, "follow_ups": 0.87},
     (155, 166): {"results": 0.76, "trials": 0.88, "sample_sizes": 0.91, "follow_ups": 0.94},
+    (167, 178): {"results": 0.66, "trials": 0.91, "sample_sizes": 0.85, "follow_ups": 0.96},
 }
 
 
@@ -1813,4 +1814,21 @@ def test_a_clause_that_refers_back_after_a_semicolon_opens_the_next_comparison()
     assert [arms(r) for r in res] == [
         [("olaratumab", 20.4, "months"), ("placebo", 19.7, "months")],
         [("olaratumab", 21.6, "months"), ("placebo", 21.9, "months")],
+    ]
+
+
+def test_compared_with_an_arm_first_lay_time_to_next_treatment_and_medians_after_an_arm():
+    text = ("CLL11 randomly assigned 781 people to obinutuzumab and chlorambucil, rituximab and chlorambucil, or "
+            "chlorambucil alone.\n\n"
+            "- compared with chlorambucil alone, obinutuzumab and chlorambucil gave a median progression-free survival "
+            "of 31.1 months, against 11.1 months\n\n"
+            "People on obinutuzumab also went much longer before they needed another treatment for their CLL: a median "
+            "of 51.1 months, compared with 38.2 months after rituximab and chlorambucil and 15.1 months after "
+            "chlorambucil alone.\n\n"
+            "In CLL10, FCR kept CLL under control for longer than BR: a median of 55.2 months compared with 41.7 months.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("obinutuzumab and chlorambucil", 31.1, "months"), ("chlorambucil", 11.1, "months")]),
+        ("TTNT", [("obinutuzumab and chlorambucil", 51.1, "months"), ("rituximab and chlorambucil", 38.2, "months"),
+                  ("chlorambucil", 15.1, "months")]),
+        ("PFS", [("FCR", 55.2, "months"), ("BR", 41.7, "months")]),
     ]

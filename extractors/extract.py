@@ -79,6 +79,7 @@ OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 # "Every patient received four cycles of Dara-KRd": a study of one treatment
 EVERY_PATIENT_RE = re.compile(r"\b(?:every|each|all)\s+(?:the\s+)?(?:patients?|participants?|people|person|children|child|women|men)\s+(?:\w+\s+)?(?:received|got|had|were\s+given|was\s+given|were\s+treated|was\s+treated)\b", re.I)
+ARM_SIZE_AFTER_RE = re.compile(r"\s*\(\s*[nN]\s*=\s*\d")
 SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/" of "VDC/IE"
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
 COMPARISON_LINK_RE = re.compile(r"\b(?:versus|vs\.?|v|compared|against|than)\b", re.I)  # "44.1 versus 8.1 months"
@@ -419,6 +420,7 @@ class Extractor:
             # "VIDE (vincristine, ifosfamide, doxorubicin and etoposide)": spelled out with its drugs
             spelled = text.startswith(" (", end) and (close := text.find(")", end, end + 200)) > 0 and sum(
                 1 for d in drug_starts if end < d < close) >= 2
+            spelled = spelled or ARM_SIZE_AFTER_RE.match(text, end) is not None  # "assigned to VDCR (n = 48), VDR (n = 42)"
             if spelled and (parts := SLASHED_CAPITALS_BEFORE_RE.search(text, max(0, start - 24), start)):
                 name = parts.group(0) + name  # "VDC/IE (vincristine, doxorubicin and cyclophosphamide alternating ...)"
             if (before and before.start() in known_ends) or (after and after.end() in known_starts) or REGIMEN_WORD_AFTER_RE.match(text, end) or spelled:

@@ -1832,3 +1832,9 @@ def test_compared_with_an_arm_first_lay_time_to_next_treatment_and_medians_after
                   ("chlorambucil", 15.1, "months")]),
         ("PFS", [("FCR", 55.2, "months"), ("BR", 41.7, "months")]),
     ]
+
+
+def test_capitals_with_an_arm_size_after_them_are_arms():
+    text = ("In EVOLUTION, 140 patients were assigned to VDCR (n = 48), VDR (n = 42) or VDC (n = 33). The complete "
+            "response rates were 25%, 24% and 22% with VDCR, VDR and VDC, respectively.")
+    assert [arms(r) for r in records(text)] == [[("VDCR", 25, "%"), ("VDR", 24, "%"), ("VDC", 22, "%")]]

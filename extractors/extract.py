@@ -124,7 +124,8 @@ BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|v\.?(?!\w)|and|to|or|,|/|comp
 # "the EXTREME regimen (cetuximab plus platinum ... followed by cetuximab maintenance)": a parenthesis explains the arm
 PAREN_AFTER_RE = re.compile(r"\s*(?:regimen\s*)?\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,160}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
-ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,5}(?:-[A-Za-z0-9]{1,6}){0,2}(?:/[A-Z][A-Za-z0-9]{0,5}){0,3})(?:[;,][^()]{0,30})?\)")
+# "(KR)", "(VBMCP/VBAD/B; 129)", "(8xeBEACOPP)": the abbreviation an arm is given
+ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:\d{1,2}x)?(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,7}(?:-[A-Za-z0-9]{1,6}){0,2}(?:/[A-Z][A-Za-z0-9]{0,5}){0,3})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 ROUTE_GAP_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?")  # "intravenous (n = 74) bortezomib": one arm
 BOTH_RE = re.compile(r"\bboth\b", re.I)

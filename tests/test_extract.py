@@ -1838,3 +1838,10 @@ def test_capitals_with_an_arm_size_after_them_are_arms():
     text = ("In EVOLUTION, 140 patients were assigned to VDCR (n = 48), VDR (n = 42) or VDC (n = 33). The complete "
             "response rates were 25%, 24% and 22% with VDCR, VDR and VDC, respectively.")
     assert [arms(r) for r in records(text)] == [[("VDCR", 25, "%"), ("VDR", 24, "%"), ("VDC", 22, "%")]]
+
+
+def test_an_arm_abbreviated_with_its_cycle_count():
+    text = ("HD15 randomised patients 1:1:1 to eight cycles of escalated BEACOPP (8xeBEACOPP), six cycles of escalated "
+            "BEACOPP (6xeBEACOPP) or eight cycles of BEACOPP-14. Five-year overall survival was 91.9% with 8xeBEACOPP "
+            "and 95.3% with 6xeBEACOPP.")
+    assert [arms(r) for r in records(text)] == [[("8xeBEACOPP", 91.9, "%"), ("6xeBEACOPP", 95.3, "%")]]

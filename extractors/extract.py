@@ -79,6 +79,7 @@ OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 # "Every patient received four cycles of Dara-KRd": a study of one treatment
 EVERY_PATIENT_RE = re.compile(r"\b(?:every|each|all)\s+(?:the\s+)?(?:patients?|participants?|people|person|children|child|women|men)\s+(?:\w+\s+)?(?:received|got|had|were\s+given|was\s+given|were\s+treated|was\s+treated)\b", re.I)
+CLAUSE_TURN_RE = re.compile(r"\b(?:respectively|but|whereas|while)\b", re.I)
 ARM_SIZE_AFTER_RE = re.compile(r"\s*\(\s*[nN]\s*=\s*\d")
 SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/" of "VDC/IE"
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
@@ -1712,6 +1713,8 @@ class Extractor:
             if n in self.lexicon.controls and n not in context and len(controls) == 1:
                 return controls[0]  # "29.6 months for the control group" after "with standard care"
             holding = [a for a in context if n in COMBINED_RE.split(a)]
+            # "with thalidomide (23% v 7%)" after "randomised to MPT or MP plus placebo": the regimen holding the drug
+            holding = holding or [a for a in context if n in self.lexicon.regimens.get(a, ())]
             return holding[0] if n not in context and len(holding) == 1 else n
 
         named = [randomised_as(n) for n, _ in out if n]
@@ -1796,7 +1799,9 @@ class Extractor:
         run_end = vals[-1].end + (tail.start() if tail else len(s) - vals[-1].end)
         if self.arm_phrases(text, ms, s_start + vals[0].start, s_start + run_end):
             return None
-        clause = max([e for e in value_ends if e <= vals[0].start] + [s.rfind(";", 0, vals[0].start) + 1])
+        clause = max([e for e in value_ends if e <= vals[0].start] + [s.rfind(";", 0, vals[0].start) + 1]
+                     # "... in the MPT and MP arms, respectively, but VGPR was three times as frequent with thalidomide"
+                     + [m.end() for m in CLAUSE_TURN_RE.finditer(s, 0, vals[0].start)])
         phrases = self.arm_phrases(text, ms, s_start + clause, s_start + vals[0].start)
         if len(phrases) == 1 and k == 2 and BETWEEN_RE.search(text, max(0, phrases[0][1] - 12), phrases[0][1]):
             # "did not differ between nivolumab plus ipilimumab and EXTREME (median 13.9 v 13.5 months)"

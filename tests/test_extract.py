@@ -1845,3 +1845,13 @@ def test_an_arm_abbreviated_with_its_cycle_count():
             "BEACOPP (6xeBEACOPP) or eight cycles of BEACOPP-14. Five-year overall survival was 91.9% with 8xeBEACOPP "
             "and 95.3% with 6xeBEACOPP.")
     assert [arms(r) for r in records(text)] == [[("8xeBEACOPP", 91.9, "%"), ("6xeBEACOPP", 95.3, "%")]]
+
+
+def test_a_pair_after_the_drug_that_sets_one_regimen_apart():
+    text = ("The NMSG trial randomised 363 patients to MPT or MP plus placebo. Partial responses were seen in 34% and 33% "
+            "of patients in the MPT and MP arms, respectively, but very good partial response or better was three times "
+            "as frequent with thalidomide (23% v 7%).")
+    assert [arms(r) for r in records(text)] == [
+        [("MPT", 34, "%"), ("MP", 33, "%")],
+        [("thalidomide", 23, "%"), ("MP", 7, "%")],  # thalidomide: the drug MPT adds
+    ]

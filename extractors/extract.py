@@ -63,7 +63,7 @@ SIZE_PAREN_RE = re.compile(rf"\s*\(\s*(?:(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|
 # an arm introduced by its label at the head of a list item ("- Arm A+I (n = 292): the same treatment with
 # ibrutinib ..."), then used by it ("88% in arm A+I")
 _HEADED_LABEL = r"[A-Z][A-Za-z0-9]{0,3}(?:\s?\+\s?[A-Z][A-Za-z0-9]{0,3})?"
-ARM_HEADING_RE = re.compile(rf"(?m)^[ \t]*(?:[-•*][ \t]+)?Arm\s+(?P<label>{_HEADED_LABEL})(?=\s*[(:])")
+ARM_HEADING_RE = re.compile(rf"(?m)^[ \t]*(?:[-•*][ \t]+)?(?:Arm\s+(?P<label>{_HEADED_LABEL})(?=\s*[(:])|(?P<code>[A-Z]\d)(?=:\s))")
 ARM_LABEL_DEF_RE = re.compile(rf"\s*\(\s*(?P<kind>arm|group|cohort)\s+(?P<label>{_ARM_LABEL})\s*\)", re.I)
 ARM_LABEL_USE_RE = re.compile(rf"\b(?P<kind>arm|group|cohort)s?\s+(?P<labels>{_ARM_LABEL}(?:\s*(?:,|and|or|&)\s*{_ARM_LABEL})*)", re.I)
 ARM_LABEL_ITEM_RE = re.compile(_ARM_LABEL)
@@ -496,14 +496,21 @@ class Extractor:
         """Arms a list introduces by label ("- Arm A (control, n = 288): R-CHOP/R-DHAP followed by ASCT"):
         each use ("in arm A+I", "Arm A was not superior to arm I") becomes an ARM mention named "arm A+I",
         the name the article itself uses (rule arm:headed-label)."""
-        labels = {re.sub(r"\s", "", h["label"]) for h in ARM_HEADING_RE.finditer(text)}
+        labels = {re.sub(r"\s", "", h["label"] or h["code"]) for h in ARM_HEADING_RE.finditer(text)}
         if not labels:
             return []
         alt = "|".join(sorted((re.escape(x).replace(r"\+", r"\s?\+\s?") for x in labels), key=len, reverse=True))
         taken = [(m.start, m.end) for m in mentions]
-        return [Mention("ARM", u.start(), u.end(), u.group(0), "arm " + re.sub(r"\s", "", u["label"]), "arm:headed-label")
-                for u in re.finditer(rf"\b[Aa]rm\s+(?P<label>{alt})(?![\w+])", text)
-                if not any(x < u.end() and u.start() < y for x, y in taken)]
+        out = [Mention("ARM", u.start(), u.end(), u.group(0), "arm " + re.sub(r"\s", "", u["label"]), "arm:headed-label")
+               for u in re.finditer(rf"\b[Aa]rm\s+(?P<label>{alt})(?![\w+])", text)
+               if not any(x < u.end() and u.start() < y for x, y in taken)]
+        # "in arms A1, A2, B1 and B2, respectively" (list items headed "A1: RVd induction ...")
+        for u in re.finditer(rf"\b[Aa]rms\s+(?:{alt})(?:\s*(?:,|and|or|&)\s*(?:{alt}))+(?![\w+])", text):
+            for x in re.finditer(alt, u.group(0)):
+                a, b = u.start() + x.start(), u.start() + x.end()
+                if not any(p < b and a < q for p, q in taken):
+                    out.append(Mention("ARM", a, b, x.group(0), "arm " + re.sub(r"\s", "", x.group(0)), "arm:headed-label"))
+        return out
 
     def named_groups(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Arms the lexicon does not know, named by the article: "the donor transplant group" (rule

@@ -1855,3 +1855,11 @@ def test_a_pair_after_the_drug_that_sets_one_regimen_apart():
         [("MPT", 34, "%"), ("MP", 33, "%")],
         [("thalidomide", 23, "%"), ("MP", 7, "%")],  # thalidomide: the drug MPT adds
     ]
+
+
+def test_list_items_headed_by_an_arm_code_and_a_target_is_no_arm():
+    text = ("GMMG-HD6 tested elotuzumab, an antibody against SLAMF7, using a two-by-two design with four arms:\n\n"
+            "A1: RVd induction, then lenalidomide maintenance (RVd/R)\n\nA2: RVd induction, then elotuzumab plus "
+            "lenalidomide maintenance (RVd/E-R)\n\n"
+            "The rates of very good partial response or better were 78.9% and 78.2% in arms A1 and A2, respectively.")
+    assert [arms(r) for r in records(text)] == [[("arm A1", 78.9, "%"), ("arm A2", 78.2, "%")]]

@@ -1863,3 +1863,16 @@ def test_list_items_headed_by_an_arm_code_and_a_target_is_no_arm():
             "lenalidomide maintenance (RVd/E-R)\n\n"
             "The rates of very good partial response or better were 78.9% and 78.2% in arms A1 and A2, respectively.")
     assert [arms(r) for r in records(text)] == [[("arm A1", 78.9, "%"), ("arm A2", 78.2, "%")]]
+
+
+def test_values_then_the_endpoint_their_patients_reached_and_lay_progression_wording():
+    text = ("GEM2010MAS65 compared the sequential and alternating schedules. 74 out of every 100 people on the "
+            "sequential schedule had not seen their myeloma get worse at that point, compared with 80 out of every 100 "
+            "on the alternating schedule. People lived without the myeloma getting worse for a median of 32 months on "
+            "the sequential schedule and 34 months on the alternating schedule, and three years after starting "
+            "treatment, 72% and 74% of them were alive.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("sequential", 74, "%"), ("alternating", 80, "%")]),
+        ("PFS", [("sequential", 32, "months"), ("alternating", 34, "months")]),
+        ("OS", [("sequential", 72, "%"), ("alternating", 74, "%")]),
+    ]

@@ -1876,3 +1876,14 @@ def test_values_then_the_endpoint_their_patients_reached_and_lay_progression_wor
         ("PFS", [("sequential", 32, "months"), ("alternating", 34, "months")]),
         ("OS", [("sequential", 72, "%"), ("alternating", 74, "%")]),
     ]
+
+
+def test_smouldering_myeloma_becoming_active_in_plain_words():
+    text = ("QuiRedex enrolled 119 people. At random, 57 of them were given lenalidomide (Revlimid) tablets with "
+            "dexamethasone, and 62 had observation only. By then, active myeloma had developed in 39 out of every 100 "
+            "treated people, compared with 86 out of every 100 people who were watched. On average (median), the time "
+            "before the myeloma became active was 9.5 years with treatment compared with 2.1 years with observation.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PROGRESSION", [("lenalidomide", 39, "%"), ("observation", 86, "%")]),
+        ("TTP", [("lenalidomide", 9.5, "years"), ("observation", 2.1, "years")]),
+    ]

@@ -1036,6 +1036,7 @@ FLOORS = {
     (143, 154): {"results": 0.90, "trials": 0.97, "sample_sizes": 0.87, "follow_ups": 0.99},
     (155, 166): {"results": 0.92, "trials": 0.99, "sample_sizes": 0.91, "follow_ups": 0.94},
     (167, 178): {"results": 0.86, "trials": 0.91, "sample_sizes": 0.85, "follow_ups": 0.96},
+    (179, 190): {"results": 0.61, "trials": 0.88, "sample_sizes": 0.85, "follow_ups": 0.84},
 }
 
 

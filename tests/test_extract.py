@@ -1031,7 +1031,7 @@ FLOORS = {
     (83, 94): {"results": 0.95, "trials": 0.98, "sample_sizes": 0.96, "follow_ups": 0.99},
     (95, 106): {"results": 0.94, "trials": 0.99, "sample_sizes": 0.89, "follow_ups": 0.99},
     (107, 118): {"results": 0.89, "trials": 0.97, "sample_sizes": 0.97, "follow_ups": 0.90},
-    (119, 130): {"results": 0.78, "trials": 0.93, "sample_sizes": 0.89, "follow_ups": 0.95},
+    (119, 130): {"results": 0.81, "trials": 0.93, "sample_sizes": 0.89, "follow_ups": 0.95},
     (131, 142): {"results": 0.89, "trials": 0.95, "sample_sizes": 0.92, "follow_ups": 0.99},
     (143, 154): {"results": 0.90, "trials": 0.97, "sample_sizes": 0.87, "follow_ups": 0.99},
     (155, 166): {"results": 0.92, "trials": 0.99, "sample_sizes": 0.91, "follow_ups": 0.94},

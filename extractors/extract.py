@@ -83,11 +83,14 @@ CLAUSE_TURN_RE = re.compile(r"\b(?:respectively|but|whereas|while)\b", re.I)
 ARM_SIZE_AFTER_RE = re.compile(r"\s*\(\s*[nN]\s*=\s*\d")
 SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/" of "VDC/IE"
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
-COMPARISON_LINK_RE = re.compile(r"\b(?:versus|vs\.?|v|compared|against|than)\b", re.I)  # "44.1 versus 8.1 months"
 COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:with|to)\s+", re.I)  # "compared with X, Y gave ..."
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name")
-COMPARISON_WORD_RE = re.compile(r"\b(?:compared|versus|vs\.?|against|placebo|than|control|standard|alone|or)\b", re.I)
+# words that set one value against another ("44.1 versus 8.1 months"), and with them those that set one treatment
+# against another in a sentence ("compared with placebo", "X alone or with Y")
+_COMPARING = r"compared|versus|vs\.?|against|than"
+COMPARISON_LINK_RE = re.compile(rf"\b(?:{_COMPARING}|v)\b", re.I)
+COMPARISON_WORD_RE = re.compile(rf"\b(?:{_COMPARING}|placebo|control|standard|alone|or)\b", re.I)
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|v(?=\s+\d)|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
 CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
@@ -237,6 +240,12 @@ class Column:
     kind: str  # trial, arms, sample, follow_up, endpoint or other
     endpoint: str | None = None
     unit: str | None = None  # the unit its header gives: "(months)", "(%)"
+
+
+def list_parts(text: str, sep: re.Pattern, lo: int, sep_until: int, hi: int) -> list[tuple[int, int]]:
+    """The (start, end) of each part of a list in text[lo:hi], cut where sep matches before sep_until."""
+    cuts = [lo] + [x for m in sep.finditer(text, lo, sep_until) for x in m.span()] + [hi]
+    return list(zip(cuts[::2], cuts[1::2]))
 
 
 @dataclass
@@ -846,21 +855,24 @@ class Extractor:
             state.randomised_arms, state.randomisation = [], []
             trace.add("trial:new-study-reset", lambda: self.new_study_re.search(s).group(0))
 
-        if current and SINGLE_ARM_RE.search(s) and not self.randomisation_re.search(s) and len(one := list(dict.fromkeys(
-                [p[0] for p in self.arm_phrases(text, ms, s_start, s_end)] or state.last_sentence_arms))) == 1:
-            # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib": its results are that
-            # arm's ("Daratumumab was first approved as a single agent. In the phase 2 SIRIUS study, ...": the one before)
+        # A study of one treatment: its results are that treatment's, until a randomisation says otherwise.
+        one, rule = [], None
+        if current and SINGLE_ARM_RE.search(s) and not self.randomisation_re.search(s):
+            # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib" ("Daratumumab was
+            # first approved as a single agent. In the phase 2 SIRIUS study, ...": the one named the sentence before)
+            one = list(dict.fromkeys([p[0] for p in self.arm_phrases(text, ms, s_start, s_end)] or state.last_sentence_arms))
+            rule = "arm:single-arm"
+        every = EVERY_PATIENT_RE.search(s) is not None
+        if len(one) != 1 and (current or state.trial and every) and not state.randomised_arms \
+                and not self.randomisation_re.search(s) and not COMPARISON_WORD_RE.search(s):
+            # "Selinexor was approved on the basis of part 2 of the STORM trial.", "Every patient received four cycles
+            # of Dara-KRd": the one treatment named with a trial no randomisation gave arms
+            one = list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end) if p[3] in SOLE_TREATMENT_RULES))
+            rule = "arm:sole-treatment"
+        if len(one) == 1:
             state.randomised_arms = state.randomisation = one
-            state.single_arm = one[0]
-            trace.add("arm:single-arm", one[0])
-        elif (current or state.trial and EVERY_PATIENT_RE.search(s)) and not state.randomised_arms and not self.randomisation_re.search(s) \
-                and not COMPARISON_WORD_RE.search(s) \
-                and len(one := list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end) if p[3] in SOLE_TREATMENT_RULES))) == 1:
-            # "Selinexor was approved on the basis of part 2 of the STORM trial.": the one treatment named with a trial
-            # that no randomisation gave arms is its treatment, until a randomisation says otherwise
-            state.randomised_arms = state.randomisation = one
-            state.single_arm = one[0] if EVERY_PATIENT_RE.search(s) else None
-            trace.add("arm:sole-treatment", one[0])
+            state.single_arm = one[0] if rule == "arm:single-arm" or every else None
+            trace.add(rule, one[0])
 
         # arms named by part of their name: "the tandem arm", "a late one"
         by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []
@@ -1189,9 +1201,8 @@ class Extractor:
         span = LISTED_GROUPS_RE.search(text, lo, hi)
         if not span:
             return []
-        cuts = [span.start("list")] + [x for m in PART_SEP_RE.finditer(text, span.start("list"), span.end("list")) for x in m.span()] + [span.end("list")]
         parts, known = [], 0
-        for a, b in zip(cuts[::2], cuts[1::2]):
+        for a, b in list_parts(text, PART_SEP_RE, span.start("list"), span.end("list"), span.end("list")):
             names = [p[0] for p in self.arm_phrases(text, ms, a, b)]
             words = text[a:b].split()
             if len(names) == 1:
@@ -1212,9 +1223,8 @@ class Extractor:
         last_or = LIST_OR_RE.search(text, lo, hi)
         if not last_or:
             return []
-        cuts = [lo] + [x for m in LIST_SEP_RE.finditer(text, lo, last_or.end()) for x in m.span()] + [hi]
         arms = []
-        for a, b in zip(cuts[::2], cuts[1::2]):
+        for a, b in list_parts(text, LIST_SEP_RE, lo, last_or.end(), hi):
             names = [p[0] for p in self.arm_phrases(text, ms, a, b)]
             if len(names) > 1:
                 return []  # "to A, B and C, or D": one part holds several arms or drugs
@@ -1547,7 +1557,7 @@ class Extractor:
         if len(vals) == 1 and arms[0][0] is None:
             return None
         if len(vals) >= 2 and all(a is None for a, _ in arms) and state.randomisation == state.randomised_arms == [state.single_arm] \
-                and not any(COMPARISON_LINK_RE.search(s, a.end, b.start) for a, b in zip(vals, vals[1:])):
+                and not any(COMPARISON_LINK_RE.search(link) for link in g.links):
             # a single-arm study's figures by subgroup ("the rates were 78%, 86% and 79% for patients with zero, one,
             # and two or more high-risk abnormalities"): each is its one arm's (read_sentence gives each its record)
             arms = [(state.randomisation[0], "arm:single-arm-subgroups")] * len(vals)

@@ -129,7 +129,8 @@ BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|v\.?(?!\w)|and|to|or|,|/|comp
 PAREN_AFTER_RE = re.compile(r"\s*(?:regimen\s*)?\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,160}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
 # "(KR)", "(VBMCP/VBAD/B; 129)", "(8xeBEACOPP)": the abbreviation an arm is given
-ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:\d{1,2}x)?(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,7}(?:-[A-Za-z0-9]{1,6}){0,2}(?:/[A-Z][A-Za-z0-9]{0,5}){0,3})(?:[;,][^()]{0,30})?\)")
+DEVELOPMENT_CODE_RE = re.compile(r"[A-Za-z]{2,5}-?\d{3,8}")
+ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:\d{1,2}x)?(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,7}(?:-[A-Za-z0-9]{1,8}){0,2}(?:/[A-Z][A-Za-z0-9]{0,5}){0,3})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 ROUTE_GAP_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?")  # "intravenous (n = 74) bortezomib": one arm
 BOTH_RE = re.compile(r"\bboth\b", re.I)
@@ -184,6 +185,13 @@ SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?(?:\b(?:and|or
 DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)
+# the dose cohorts of a study ("in the 200-mg cohort", "treated at 50 mg", "at the 0.4 mg/kg dose level")
+def _dose(tag: str) -> str:
+    return rf"(?<![\d.,])(?P<n{tag}>\d+(?:\.\d+)?)[\s-]*(?P<u{tag}>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])"
+
+
+DOSE_COHORT_RE = re.compile(rf"\b(?:the\s+)?{_dose('')}[\s-]+(?:cohort|group|arm|dose\s+level|dose|level)s?\b"
+                            rf"|\bat\s+(?:the\s+)?{_dose('_at')}(?:[\s-]+(?:dose\s+level|dose|level)\b)?", re.I)
 # "in the auto-auto group", "of the donor transplant group": an arm named by the words before "group"
 GROUP_NAME_RE = re.compile(r"\bthe\s+(?P<name>[a-z][a-zA-Z/-]*(?:\s+[a-z][a-zA-Z/-]*)?)\s+(?:group|arm|cohort|schedule)\b")
 # "(auto-allo)": a hyphenated lower-case label in brackets
@@ -460,13 +468,23 @@ class Extractor:
         """Arm abbreviations the article defines ("lenalidomide alone (R)"): the definition and
         every later use of the abbreviation become REGIMEN mentions (rule arm:abbreviation)."""
         taken = {(m.start, m.end) for m in mentions}
-        arm_ends = {m.end for m in mentions if m.label in ARM_LABELS}
+        arm_ends = {m.end: m for m in mentions if m.label in ARM_LABELS}
         out: list[Mention] = []
-        for end in sorted(arm_ends):
+        for end, named in sorted(arm_ends.items()):
             d = ABBREVIATION_DEF_RE.match(text, end)
-            if not d or (d.start("abbr"), d.end("abbr")) in taken:
+            if not d:
                 continue
             abbr = d["abbr"]
+            if named.label == "DRUG" and DEVELOPMENT_CODE_RE.fullmatch(abbr):
+                # a drug's development code ("linvoseltamab (REGN5458)") is another name of the drug, wherever used
+                for m in mentions:
+                    if m.text == abbr and m.label == "REGIMEN":
+                        m.canon = named.canon
+                canon = named.canon
+            elif (d.start("abbr"), d.end("abbr")) in taken:
+                continue
+            else:
+                canon = abbr
             # (a known regimen's name in other capitals is an arm of its own: "(RD, n = 223)" beside "(Rd)")
             if abbr.upper() in self.lexicon.excluded_names or abbr.lower() in self.lexicon.brand_names:
                 continue
@@ -474,7 +492,7 @@ class Extractor:
             for u in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])(?!\s*(?:[<>=≤≥]|value))", text[d.start("abbr") :]):
                 a, b = d.start("abbr") + u.start(), d.start("abbr") + u.end()
                 if not any(m.start < b and a < m.end for m in mentions):
-                    out.append(Mention("REGIMEN", a, b, abbr, abbr, "arm:abbreviation"))
+                    out.append(Mention("REGIMEN", a, b, abbr, canon, "arm:abbreviation"))
         return out
 
     def arm_labels(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -622,6 +640,24 @@ class Extractor:
         doses become ARM mentions named by the dose ("in the 2.5 mg/kg cohort" -> 2.5 mg/kg): rule arm:dose."""
         return self._ways_compared(text, mentions, DOSES_COMPARED_RE, DOSE_LEVEL_RE,
                                    lambda words: re.sub(r"\s*(?=[^\d\s.])", " ", words, count=1), "arm:dose")
+
+    @staticmethod
+    def dose_cohort_arms(text: str, mentions: list[Mention]) -> list[Mention]:
+        """In a study that gives its drug at two or more doses, one of them named as a cohort ("71% in the
+        200-mg cohort, compared with 48% in the 50-mg cohort", "50% at 200 mg and 21% at 50 mg"), each
+        dose cohort becomes an ARM mention named by the dose ("200 mg"): rule arm:dose-cohort."""
+        uses = list(DOSE_COHORT_RE.finditer(text))
+
+        def dose(m: re.Match) -> str:
+            n, u = (m["n"], m["u"]) if m["n"] else (m["n_at"], m["u_at"])
+            return f"{n} {u.lower()}"
+
+        as_cohort = {dose(m) for m in uses if m["n"]}
+        if not as_cohort or len({dose(m) for m in uses}) < 2:
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        return [Mention("ARM", m.start(), m.end(), m.group(0), dose(m), "arm:dose-cohort")
+                for m in uses if not any(x < m.end() and m.start() < y for x, y in taken)]
 
     def route_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """In an article about a trial of routes ("assigned to subcutaneous or intravenous bortezomib"),
@@ -979,9 +1015,12 @@ class Extractor:
                 # the figures were 9.9 vs 5.1 months and 23.4 vs 16.8 months": one endpoint per comparison
                 for g, ep in zip(groups, state.last_endpoints):
                     g.endpoint = replace(g.endpoint, canon=ep)
-            # follow-ups count too: "after a median follow-up of 22.1 months in the X group and 14.9 months in
-            # the placebo group, 90% ...": the arms after a follow-up are its own
-            value_ends = sorted([v.end for v in values] + [f.end for f in follow_ups])
+            # follow-ups given per arm count too: "after a median follow-up of 22.1 months in the X group and 14.9
+            # months in the placebo group, 90% ...": the arms after them are their own (but "At a median follow-up
+            # of 14.3 months in the 200-mg cohort, the response rate was 71%": one follow-up, the cohort is 71%'s)
+            value_ends = sorted({v.end for v in values} | {f.end for f in follow_ups})
+            if len(follow_ups) == 1:
+                value_ends = [e for e in value_ends if not follow_ups[0].start < e <= follow_ups[0].end]
             for g in groups:
                 rec = self._result(g, text, s_start, s_end, value_ends, ms, named, state, timepoints, effects, source,
                                    sentence_ev, trace)
@@ -1869,6 +1908,7 @@ class Extractor:
         mentions = mentions + self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)
         mentions = mentions + self.dose_arms(doc.text, mentions)
+        mentions = mentions + self.dose_cohort_arms(doc.text, mentions)
         mentions = mentions + self.route_arms(doc.text, mentions)
         mentions = sorted(mentions + self.named_groups(doc.text, mentions), key=lambda m: m.start)  # what nothing else named
         self.lay_endpoints(doc.text, mentions)

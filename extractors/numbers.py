@@ -154,7 +154,7 @@ class NumberGrammar:
         )
         self.not_reached_re = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?reached\b|\bNR\b", re.I)
         na = g["not_values"]
-        self.not_after_re = re.compile(rf"^\s*(?:{alternation(na['units_after'])})(?![\w])", re.I)
+        self.not_after_re = re.compile(rf"^(?:\s*|-)(?:{alternation(na['units_after'])})(?![\w])", re.I)
         self.not_before_re = re.compile(rf"(?:^|\W)(?:{alternation(na['words_before'])})\s*$", re.I)
         self.duration_after_re = re.compile(rf"^\s+(?:{alternation(na['duration_after'])})\b", re.I)
         self.duration_before_re = re.compile(rf"\b(?:{alternation(na['duration_before'])})\s+$", re.I)

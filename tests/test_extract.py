@@ -1038,6 +1038,7 @@ FLOORS = {
     (167, 178): {"results": 0.86, "trials": 0.91, "sample_sizes": 0.85, "follow_ups": 0.96},
     (179, 190): {"results": 0.61, "trials": 0.88, "sample_sizes": 0.85, "follow_ups": 0.84},
     (191, 202): {"results": 0.57, "trials": 0.81, "sample_sizes": 0.92, "follow_ups": 0.86},
+    (203, 214): {"results": 0.67, "trials": 0.96, "sample_sizes": 0.95, "follow_ups": 0.88},
 }
 
 

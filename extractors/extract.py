@@ -52,6 +52,9 @@ _REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+(?:the\s+)?"
 REGIMEN_WORD_AFTER_RE = re.compile(r"\s+regimen\b", re.I)  # "the EXTREME regimen"
 REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
 REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
+WITH_OR_WITHOUT_RE = re.compile(r",?\s+(?:(?:with|plus)\s+or\s+without|with/without|\+/-|±)\s+", re.I)
+EXPANSION_WORD_RE = re.compile(r"[A-Za-z][\w-]*")  # the words an abbreviation in brackets may stand for
+PARTNER_BEFORE_RE = re.compile(r"\s*(?:plus|\+)\s*$")  # "tamoxifen plus OFS": capitals given with a known drug
 COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|against)\s+", re.I)  # "compared VMP with VTP"
 # "INAVO120 tested inavolisib added to palbociclib and fulvestrant, against a placebo with ...": the first
 # treatment on each side of "against" is an arm
@@ -85,7 +88,8 @@ SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
 COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:with|to)\s+", re.I)  # "compared with X, Y gave ..."
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
-SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name")
+SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
+                        "arm:drug-before-dose", "arm:same-drug")
 # words that set one value against another ("44.1 versus 8.1 months"), and with them those that set one treatment
 # against another in a sentence ("compared with placebo", "X alone or with Y")
 _COMPARING = r"compared|versus|vs\.?|against|than"
@@ -277,6 +281,7 @@ class ReaderState:
     placebo_controlled: bool = False  # the article said its trials were placebo-controlled
     last_sentence_arms: list[str] = field(default_factory=list)  # the arms the last sentence named
     single_arm: str | None = None  # the treatment of a study said to be single-arm (or given to every patient)
+    backbone: str | None = None  # the arm without the drug of a randomisation "X with or without Y" (its control)
     group_names: set[str] = field(default_factory=set)  # the arms the article names "the X group" anywhere
 
 
@@ -442,7 +447,9 @@ class Extractor:
             spelled = spelled or ARM_SIZE_AFTER_RE.match(text, end) is not None  # "assigned to VDCR (n = 48), VDR (n = 42)"
             if spelled and (parts := SLASHED_CAPITALS_BEFORE_RE.search(text, max(0, start - 24), start)):
                 name = parts.group(0) + name  # "VDC/IE (vincristine, doxorubicin and cyclophosphamide alternating ...)"
-            if (before and before.start() in known_ends) or (after and after.end() in known_starts) or REGIMEN_WORD_AFTER_RE.match(text, end) or spelled:
+            partner = (p := PARTNER_BEFORE_RE.search(text, max(0, start - 8), start)) is not None and p.start() in known_ends
+            if (before and before.start() in known_ends) or (after and after.end() in known_starts) or REGIMEN_WORD_AFTER_RE.match(text, end) \
+                    or spelled or partner:
                 compared.add(name)
         if not compared:
             return out
@@ -764,6 +771,34 @@ class Extractor:
 
     # ------------------------------------------------------------------ arms
     @staticmethod
+    def with_expansion(text: str, mentions: list[Mention]) -> list[Mention]:
+        """An abbreviation in brackets after the words it abbreviates ("tamoxifen plus ovarian function
+        suppression (OFS)") stands for those words too: its mention spans them, so that the drug before
+        them joins it ("tamoxifen and OFS")."""
+        out = []
+        for m in mentions:
+            words = EXPANSION_WORD_RE.findall(text, max(0, m.start - 80), m.start - 1)
+            n = len(m.text)
+            if m.label == "REGIMEN" and text[m.start - 1 : m.start] == "(" and text[m.end : m.end + 1] == ")" and m.text.isupper() \
+                    and len(words) >= n and "".join(w[0] for w in words[-n:]).upper() == m.text:
+                a = text.rfind(words[-n], 0, m.start)
+                if not any(x is not m and x.start < m.start and a < x.end for x in mentions):
+                    m = Mention(m.label, a, m.end + 1, text[a : m.end + 1], m.canon, m.rule)
+            out.append(m)
+        return out
+
+    @staticmethod
+    def drug_repeats(text: str, mentions: list[Mention]) -> list[Mention]:
+        """A drug found only by the dose after it ("plitidepsin 5 mg/m2") is that drug wherever the
+        article names it ("2.6 months with plitidepsin plus dexamethasone"): rule arm:same-drug."""
+        names = {m.text.lower(): m.canon for m in mentions if m.rule == "arm:drug-before-dose"}
+        if not names:
+            return []
+        return [Mention("DRUG", u.start(), u.end(), u.group(0), names[u.group(0).lower()], "arm:same-drug")
+                for u in re.finditer(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])", text, re.I)
+                if not any(m.start < u.end() and u.start() < m.end for m in mentions)]
+
+    @staticmethod
     def _prior_therapy(text: str, m: Mention) -> bool:
         """"patients refractory to bortezomib, carfilzomib, lenalidomide and daratumumab", "exposed to an anti-CD38
         antibody": treatments the patients had before the trial, not its arms."""
@@ -1056,6 +1091,7 @@ class Extractor:
                 state.randomised_arms = list(dict.fromkeys(arms))[:4]
         elif cue_from is not None and len(arms := self._randomised_arms(text, ms, cue_from, s_end)) >= 2:
             state.randomised_arms = state.randomisation = arms[:3]
+            state.backbone = arms[1] if WITH_OR_WITHOUT_RE.search(text, cue_from, s_end) else None
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
         elif len(sized_arms) >= 2:  # "of whom 328 were given abemaciclib and 165 a placebo"
             state.randomised_arms = state.randomisation = sized_arms[:3]
@@ -1213,6 +1249,12 @@ class Extractor:
     def _randomised_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once; "compared A
         with B" splits at its "with" (which elsewhere joins the drugs of one arm)."""
+        # "to carboplatin and paclitaxel with or without bevacizumab": the drug added, and the backbone alone
+        if (either := WITH_OR_WITHOUT_RE.search(text, lo, hi)) and (backbone := self.arm_phrases(text, ms, lo, either.start())):
+            added = self.arm_phrases(text, ms, either.end(), hi)
+            added = [a for a in added if a[3] != "arm:comparator"] or added  # "a lower dose of bevacizumab"
+            if added and added[0][1] - either.end() <= 30:
+                return [added[0][0], backbone[-1][0]]
         split = COMPARED_WITH_RE.match(text, lo, hi) or TESTED_AGAINST_RE.match(text, lo, hi)
         if split:
             first = [a[0] for a in self.arm_phrases(text, ms, lo, split.start("with"))]
@@ -1794,7 +1836,7 @@ class Extractor:
                 if out[0][0] is None and backbone and ADDED_TO_RE.fullmatch(text, added[-1][2], backbone[0][1]):
                     out[0] = (backbone[0][0], "arm:from-to-backbone")
         if from_to and k == 2 and out[0][0] is None and out[1][0] is None and len(context) == 2 and (
-                controls := [a for a in context if a in self.lexicon.controls]) and len(controls) == 1:
+                controls := [a for a in context if a in self.lexicon.controls or self._is_backbone(a, context, state)]) and len(controls) == 1:
             # "median PFS more than doubled, from 7.3 months to 15.0 months" after "inavolisib or placebo"
             out = [(controls[0], "arm:randomisation-context"), (next(a for a in context if a != controls[0]), "arm:randomisation-context")]
         if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
@@ -1822,6 +1864,16 @@ class Extractor:
             if r:
                 rules.append(r)
         return out
+
+    @staticmethod
+    def _is_backbone(arm: str, context: list[str], state: ReaderState) -> bool:
+        """The arm without the added drug of "X with or without Y", also when the arms were last named
+        otherwise ("with bevacizumab v with chemotherapy alone" after "carboplatin and paclitaxel with or without
+        bevacizumab")."""
+        if not state.backbone:
+            return False
+        added = state.randomisation[0]
+        return arm == state.backbone or (added in context and arm != added)
 
     @staticmethod
     def _before_window_start(s: str, v: Value, value_ends: list[int]) -> int:
@@ -1902,6 +1954,7 @@ class Extractor:
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
         mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
+        mentions = self.with_expansion(doc.text, mentions + self.drug_repeats(doc.text, mentions))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
         mentions = mentions + self.headed_arms(doc.text, mentions)

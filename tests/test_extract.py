@@ -1917,3 +1917,26 @@ def test_trials_by_a_name_in_brackets_after_study_a_name_that_was_a_trial_and_a_
     assert trials("The MAG 90 trial randomised 185 patients.") == ["MAG 90"]
     # a registration number in brackets is no name
     assert trials("The phase 2 trial (ACTRN12617000202369) enrolled 121 patients.") == []
+
+
+def test_a_drug_known_by_the_dose_after_it_and_capitals_given_with_a_drug():
+    text = ("In the ZEPHYR trial, 240 patients were randomized to zorbatidine 12 mg/m2 plus dexamethasone or to "
+            "dexamethasone alone. Median PFS was 4.1 months with zorbatidine plus dexamethasone and 2.0 months with "
+            "dexamethasone alone.")
+    assert [arms(r) for r in records(text)] == [[("zorbatidine and dexamethasone", 4.1, "months"), ("dexamethasone", 2.0, "months")]]
+    # "received 10 mg" names no drug
+    assert [arms(r) for r in records("In the KAPPA study, all patients received 10 mg lenalidomide. The response rate was 40%.")] == [[("lenalidomide", 40, "%")]]
+    text = ("The trial randomly assigned women to tamoxifen alone, tamoxifen plus ovarian function suppression (OFS), or "
+            "letrozole plus OFS. Five-year disease-free survival was 84.7%, 86.6% and 89.0%, respectively.")
+    assert [arms(r) for r in records(text)] == [[("tamoxifen", 84.7, "%"), ("tamoxifen and OFS", 86.6, "%"), ("letrozole and OFS", 89.0, "%")]]
+
+
+def test_a_drug_given_with_or_without_another_and_survival_that_did_not_differ():
+    text = ("The HELIOS trial randomised 900 women to carboplatin and paclitaxel with or without a lower dose of "
+            "nintedanib. Median progression-free survival was 17.2 vs 16.6 months. In women at high risk, median PFS rose "
+            "from 9.4 to 14.1 months. Survival did not differ (42.0 months with chemotherapy v 43.1 months with nintedanib).")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("nintedanib", 17.2, "months"), ("carboplatin and paclitaxel", 16.6, "months")]),
+        ("PFS", [("carboplatin and paclitaxel", 9.4, "months"), ("nintedanib", 14.1, "months")]),  # the later value is the drug's
+        ("OS", [("chemotherapy", 42.0, "months"), ("nintedanib", 43.1, "months")]),
+    ]

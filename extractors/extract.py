@@ -94,7 +94,7 @@ SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug
 # against another in a sentence ("compared with placebo", "X alone or with Y")
 _COMPARING = r"compared|versus|vs\.?|against|than"
 COMPARISON_LINK_RE = re.compile(rf"\b(?:{_COMPARING}|v)\b", re.I)
-COMPARISON_WORD_RE = re.compile(rf"\b(?:{_COMPARING}|placebo|control|standard|alone|or)\b", re.I)
+COMPARISON_WORD_RE = re.compile(rf"(?<![\w-])(?:{_COMPARING}|placebo|control|standard|alone|or)(?![\w-])", re.I)  # (not "something-or-other")
 COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|v(?=\s+\d)|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
 CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
@@ -153,7 +153,7 @@ COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
 ADDED_TO_RE = re.compile(r"\s+to\s+(?:the\s+)?")  # "adding venetoclax to azacitidine"
 PRIOR_THERAPY_RE = re.compile(r"\b(?:refractory|resistant|exposed|intolerant|naive|naïve)\s+(?:to|of)\b", re.I)
-PRIOR_LIST_BREAK_RE = re.compile(r"[;:.()]|\b(?:were|was|received|receiving|treated|given|had|got|randomi[sz]ed|assigned|who|then)\b", re.I)
+PRIOR_LIST_BREAK_RE = re.compile(r"[;:.()]|\b(?:were|was|received|receiving|treated|given|had|got|randomi[sz]ed|assigned|who|then|took|takes?|taking|started)\b", re.I)
 DATELINE_RE = re.compile(r"(?<![^\n])[A-Z]{3,}(?:,\s+[A-Z][A-Za-z.]+)*\s+[-–—]\s")  # "BOSTON - A stem cell transplant ...": a news dateline
 LANDMARK_LIST_RE = re.compile(r"\b(?:at|after)\s+(?P<list>\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+and\s+\d{1,2})[- ](?P<unit>years?|months?)\b", re.I)
 THE_TRIAL_CALLED_RE = re.compile(r"\bThe\s+(?:trial|study)(?:,\s*|\s+(?:is|was)\s+)(?:called|named|known\s+as)\s+$")

@@ -1940,3 +1940,12 @@ def test_a_drug_given_with_or_without_another_and_survival_that_did_not_differ()
         ("PFS", [("carboplatin and paclitaxel", 9.4, "months"), ("nintedanib", 14.1, "months")]),  # the later value is the drug's
         ("OS", [("chemotherapy", 42.0, "months"), ("nintedanib", 43.1, "months")]),
     ]
+
+
+def test_a_study_s_one_treatment_after_a_hyphenated_or_and_after_prior_therapy_it_took():
+    text = ("I was patient something-or-other in ZETA-1, the study of orva-cel (orvacabtagene autoleucel) for people "
+            "whose myeloma had come back. The median progression-free survival was 14.2 months.")
+    assert [arms(r) for r in records(text)] == [[("orva-cel", 14.2, "months")]]  # an unknown cell therapy, as first named
+    text = ("In OMEGA-2, 55 patients, all refractory to bortezomib, took vorinostat 400 mg with bortezomib 1.3 mg/m2 "
+            "and dexamethasone 20 mg. The overall response rate was 34.5%.")
+    assert [arms(r) for r in records(text)] == [[("vorinostat and bortezomib and dexamethasone", 34.5, "%")]]

@@ -60,7 +60,7 @@ COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|again
 # treatment on each side of "against" is an arm
 TESTED_AGAINST_RE = re.compile(r"\b(?:tested|testing|tests|pitted|pitting|pits)\s+[^.;]{1,100}?[\s,]+(?P<with>against)\s+", re.I)
 # "no maintenance (arm A)": a label the article gives an arm, then uses alone ("36% in arm A", "in arms A, B and C")
-_ARM_LABEL = r"(?:[A-Z](?![\w-])|\d{1,2}(?![\w.-]))"
+_ARM_LABEL = r"(?:(?-i:[A-Z])(?![\w+-])|\d{1,2}/\d{1,2}(?![\w/%-]|\.\d)|\d{1,2}(?![\w/%+-]|\.\d))"  # "arm A", "cohort 2", "arm 21/28"
 # an arm's size or label in a parenthesis: "(130)", "(n = 130)", "(arm A)"
 SIZE_PAREN_RE = re.compile(rf"\s*\(\s*(?:(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|people))?|(?:arm|group|cohort)\s+{_ARM_LABEL})\s*\)", re.I)
 # an arm introduced by its label at the head of a list item ("- Arm A+I (n = 292): the same treatment with
@@ -188,7 +188,7 @@ SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?(?:\b(?:and|or
 # versus 74 Gy"): each dose is an arm
 DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
-DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)
+DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)  # "1.0 mg/m2 (n = 28) or 1.3 mg/m2"
 # the dose cohorts of a study ("in the 200-mg cohort", "treated at 50 mg", "at the 0.4 mg/kg dose level")
 def _dose(tag: str) -> str:
     return rf"(?<![\d.,])(?P<n{tag}>\d+(?:\.\d+)?)[\s-]*(?P<u{tag}>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])"
@@ -504,8 +504,8 @@ class Extractor:
 
     def arm_labels(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Labels the article gives its arms ("no maintenance (arm A), pamidronate (arm B) or ..."): each
-        later use ("36% in arm A", "in arms A, B and C") becomes an ARM mention named like the arm
-        (rule arm:label)."""
+        later use ("36% in arm A", "in arms A, B and C") becomes an ARM mention named like the arm, or by
+        the label when the article never names the arm otherwise ("cohort 1") (rule arm:label)."""
         names: dict[tuple[str, str], str] = {}
         defs = []
         for d in ARM_LABEL_DEF_RE.finditer(text):
@@ -513,6 +513,15 @@ class Extractor:
             if before and not text[before[-1][2] : d.start()].strip():
                 names[(d["kind"].lower(), d["label"].upper())] = before[-1][0]
                 defs.append(d.span())
+        # "Cohort 1 (n = 59) received 20 mg/m2; cohort 2 (n = 70) ...": labels of two or more arms the article
+        # never ties to a treatment name themselves ("cohort 1")
+        used: dict[str, set[str]] = {}
+        for u in ARM_LABEL_USE_RE.finditer(text):
+            used.setdefault(u["kind"].lower(), set()).add(u["labels"].upper())
+        for kind, labels in used.items():  # (each label on its own, all letters or all numbers: not "in arm I and 21%")
+            if len(labels) >= 2 and len({label[0].isdigit() for label in labels}) == 1 and not any(k == kind for k, _ in names) \
+                    and all(ARM_LABEL_ITEM_RE.fullmatch(label) for label in labels):
+                names.update({(kind, label): f"{kind} {label}" for label in labels})
         if not names:
             return []
         taken = [(m.start, m.end) for m in mentions] + defs
@@ -858,7 +867,7 @@ class Extractor:
                 if NEGATION_RE.search(before) and (m.label in ("DRUG", "REGIMEN") or m.canon == "maintenance"):
                     name = f"not receiving {m.canon}"
                 prev = ph[j - 1] if j else None
-                if prev and {"arm:route", "arm:schedule"} & {m.rule, prev.rule} and names and ROUTE_GAP_RE.fullmatch(text, prev.end, m.start):
+                if prev and {"arm:route", "arm:schedule", "arm:dose"} & {m.rule, prev.rule} and names and ROUTE_GAP_RE.fullmatch(text, prev.end, m.start):
                     names[-1] = f"{names[-1]} {name}"  # "subcutaneous daratumumab", "pembrolizumab every 3 weeks"
                 elif prev and names and OR_GAP_RE.fullmatch(text, prev.end, m.start):
                     names[-1] = f"{names[-1]} or {name}"  # "either cisplatin or carboplatin"
@@ -979,7 +988,7 @@ class Extractor:
         if landmarks:
             masked.append(landmarks.span())
         masked += [(m.start - s_start, m.end - s_start) for m in trials]
-        masked += [(m.start - s_start, m.end - s_start) for m in ms if m.rule == "arm:treatment-duration"]  # "with 3 months"
+        masked += [(m.start - s_start, m.end - s_start) for m in ms if m.rule in ("arm:treatment-duration", "arm:label")]  # "with 3 months", "in cohort 1"
         masked += [(d.start() - s_start, d.end() - s_start) for m in arm_ms
                    for d in [TREATED_FOR_RE.match(text, m.end, s_end)] if d]  # "lenalidomide for 12 months"
 

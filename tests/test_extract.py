@@ -1949,3 +1949,16 @@ def test_a_study_s_one_treatment_after_a_hyphenated_or_and_after_prior_therapy_i
     text = ("In OMEGA-2, 55 patients, all refractory to bortezomib, took vorinostat 400 mg with bortezomib 1.3 mg/m2 "
             "and dexamethasone 20 mg. The overall response rate was 34.5%.")
     assert [arms(r) for r in records(text)] == [[("vorinostat and bortezomib and dexamethasone", 34.5, "%")]]
+
+
+def test_arms_known_only_by_their_labels_and_doses_compared_with_their_sizes_between():
+    text = ("PX-171-005 treated patients in two consecutive cohorts. Cohort 1 (n = 40) received 20 mg/m2; cohort 2 "
+            "(n = 50) received 27 mg/m2. The response rate was 40.0% in cohort 1 and 50.0% in cohort 2.")
+    recs = records(text)
+    assert [(r.trial, arms(r)) for r in recs] == [("PX-171-005", [("cohort 1", 40.0, "%"), ("cohort 2", 50.0, "%")])]
+    text = ("84 patients were randomly assigned to drug X on days 1 to 21 (arm 21/28, n = 43) or continuously (arm "
+            "28/28, n = 41). The response rate was 35% in arm 21/28 and 34% in arm 28/28.")
+    assert [arms(r) for r in records(text)] == [[("arm 21/28", 35, "%"), ("arm 28/28", 34, "%")]]
+    text = ("The CRISP study randomly assigned 54 patients to bortezomib 1.0 mg/m2 (n = 28) or 1.3 mg/m2 (n = 26). "
+            "The response rates were 30% and 38%, respectively.")
+    assert [arms(r) for r in records(text)] == [[("bortezomib 1.0 mg/m2", 30, "%"), ("1.3 mg/m2", 38, "%")]]

@@ -1962,3 +1962,13 @@ def test_arms_known_only_by_their_labels_and_doses_compared_with_their_sizes_bet
     text = ("The CRISP study randomly assigned 54 patients to bortezomib 1.0 mg/m2 (n = 28) or 1.3 mg/m2 (n = 26). "
             "The response rates were 30% and 38%, respectively.")
     assert [arms(r) for r in records(text)] == [[("bortezomib 1.0 mg/m2", 30, "%"), ("1.3 mg/m2", 38, "%")]]
+
+
+def test_half_had_died_by_is_a_median_and_a_donor_transplant_is_an_arm():
+    text = ("In the MYELO-7 trial, people with a donor had a donor transplant and the others a tandem transplant. Half "
+            "of the people who had the donor transplant had died by 35 months, compared with 41 months for those who had the "
+            "tandem transplant.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("OS", [("donor transplant", 35, "months"), ("tandem transplant", 41, "months")])]
+    # a tracer's name is no trial
+    assert [r.trial for r in records("Men in TheraP had PSMA-avid disease on 68Ga-PSMA-11 PET/CT.", kind="trial")] == ["TheraP"]

@@ -130,7 +130,7 @@ VS_NEXT_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s*(?:vs\.?|versus|v\.
 VS_RE = re.compile(r"\b(?:vs\.?|versus|v\.?)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|v\.?(?!\w)|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
 # "the EXTREME regimen (cetuximab plus platinum ... followed by cetuximab maintenance)": a parenthesis explains the arm
-PAREN_AFTER_RE = re.compile(r"\s*(?:regimen\s*)?\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,160}\)")
+PAREN_AFTER_RE = re.compile(r"\s*(?:(?:regimen|group|cohort|arm)\s*)?\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,160}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
 # "(KR)", "(VBMCP/VBAD/B; 129)", "(8xeBEACOPP)": the abbreviation an arm is given
 DEVELOPMENT_CODE_RE = re.compile(r"[A-Za-z]{2,5}-?\d{3,8}")
@@ -1020,6 +1020,17 @@ class Extractor:
             records.append(DraftRecord(
                 source=source, kind="sample_size", trial=trial_at(f.start), n=int(f.number), arm=arm,
                 bound=f.bound, evidence=sentence_ev, rules=[f.rule]))
+
+        # "The dara-pom-dex group (D-Pd) had 103 patients", "In CHAMPION-1, 116 patients had once-weekly Kd": a cohort
+        # of a study no randomisation gave arms, with its size; the figures that follow are its own
+        if samples and len(state.randomisation) <= 1 and not self.randomisation_re.search(s) \
+                and not COMPARISON_WORD_RE.search(s, 0, samples[0].end + 40):
+            cohort = list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_start + samples[0].end + 40)
+                                        if p[3] in SOLE_TREATMENT_RULES))
+            if len(cohort) == 1 and cohort != state.randomisation:
+                state.randomised_arms = state.randomisation = cohort
+                state.single_arm = cohort[0]
+                trace.add("arm:cohort-in-focus", cohort[0])
 
         # "Median event-free survival, the time before the cancer grew, came back or ...", "disease-free
         # survival (time alive without the cancer coming back)": a definition right after an endpoint

@@ -1972,3 +1972,14 @@ def test_half_had_died_by_is_a_median_and_a_donor_transplant_is_an_arm():
         ("OS", [("donor transplant", 35, "months"), ("tandem transplant", 41, "months")])]
     # a tracer's name is no trial
     assert [r.trial for r in records("Men in TheraP had PSMA-avid disease on 68Ga-PSMA-11 PET/CT.", kind="trial")] == ["TheraP"]
+
+
+def test_the_cohorts_of_a_study_without_randomised_arms_each_in_turn():
+    text = ("GEMINI-3 was a phase 1b study that tried isatuximab with several partner drugs, each in a separate group "
+            "of patients. The isa-pom-dex group (Isa-Pd) had 45 patients. Sixty percent responded. The median "
+            "progression-free survival was 8.8 months. The isa-carfilzomib-dex group (Isa-Kd) had 33 patients. The "
+            "response rate was 84%.")
+    recs = records(text, kind=None)
+    assert [r.n for r in recs if r.kind == "sample_size"] == [45, 33]
+    assert [arms(r) for r in recs if r.kind == "result"] == [
+        [("Isa-Pd", 60, "%")], [("Isa-Pd", 8.8, "months")], [("Isa-Kd", 84, "%")]]

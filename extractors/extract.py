@@ -108,11 +108,13 @@ PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\
                                 r"|\(ref\.\s*$", re.I)  # "(ref. MM-TR-11, version 4.0)"
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
-SIZE_WORD_ARMS = ("maintenance", "triplets", "doublet")  # words that name an arm only when no drug does
+SIZE_WORD_ARMS = ("maintenance", "triplets", "triplet", "doublet", "quadruplet")  # words that name an arm only when no drug does
 ADDING_RE = re.compile(r"\b(?:adding|the\s+addition\s+of)\s+$", re.I)
 AMONG_THE_RE = re.compile(r"\b(?:among|of)\s+(?:the\s+)?(?:first\s+|last\s+|initial\s+|remaining\s+)?$", re.I)
 PAREN_OPENS_RE = re.compile(r"\s*\(\s*")  # "disease-free survival (time ...)", "on Ven-dex (61%)"
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
+ENDPOINT_WAS_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|is|of)\s*")  # "the overall response rate (ORR) was "
+AND_NEXT_RE = re.compile(r"\s+and\s+\d")  # "95% and 90% of patients achieved ..."
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|(?:\s+of\s+(?:them|those|these|patients|people|participants|women|men|children))?\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
@@ -516,11 +518,11 @@ class Extractor:
         # "Cohort 1 (n = 59) received 20 mg/m2; cohort 2 (n = 70) ...": labels of two or more arms the article
         # never ties to a treatment name themselves ("cohort 1")
         used: dict[str, set[str]] = {}
-        for u in ARM_LABEL_USE_RE.finditer(text):
-            used.setdefault(u["kind"].lower(), set()).add(u["labels"].upper())
-        for kind, labels in used.items():  # (each label on its own, all letters or all numbers: not "in arm I and 21%")
-            if len(labels) >= 2 and len({label[0].isdigit() for label in labels}) == 1 and not any(k == kind for k, _ in names) \
-                    and all(ARM_LABEL_ITEM_RE.fullmatch(label) for label in labels):
+        for u in ARM_LABEL_USE_RE.finditer(text):  # (each label used on its own: not "in arm I and 21%")
+            if ARM_LABEL_ITEM_RE.fullmatch(u["labels"]):
+                used.setdefault(u["kind"].lower(), set()).add(u["labels"].upper())
+        for kind, labels in used.items():  # (all letters or all numbers)
+            if len(labels) >= 2 and len({label[0].isdigit() for label in labels}) == 1 and not any(k == kind for k, _ in names):
                 names.update({(kind, label): f"{kind} {label}" for label in labels})
         if not names:
             return []
@@ -1501,7 +1503,10 @@ class Extractor:
             # "73.1 percent of patients treated with X achieved a complete response": the endpoint the
             # value's patients reached
             reached = [e for a, b, e in eps if a >= v.end and VALUE_REACHED_RE.match(s[v.end : a])]
-            if reached:
+            # (but "the overall response rate (ORR) was 95% and 90% of patients achieved a complete response": the
+            # value the endpoint before was given, then a new value of its own)
+            given = [e for a, b, e in eps if b <= v.start and ENDPOINT_WAS_RE.fullmatch(s, b, v.start)]
+            if reached and not (given and AND_NEXT_RE.match(s, v.end)):
                 return reached[0]
             # "X and Y ..., respectively, and A vs B became ...": a "respectively" closes its endpoint
             closed = max((m.end() for m in RESPECTIVELY_RE.finditer(s, 0, v.start)), default=0)

@@ -1984,3 +1984,20 @@ def test_the_cohorts_of_a_study_without_randomised_arms_each_in_turn():
     assert [r.n for r in recs if r.kind == "sample_size"] == [45, 33]
     assert [arms(r) for r in recs if r.kind == "result"] == [
         [("Isa-Pd", 60, "%")], [("Isa-Pd", 8.8, "months")], [("Isa-Kd", 84, "%")]]
+
+
+def test_cohorts_by_letter_and_a_rate_given_before_another_value_s_patients_reached_theirs():
+    text = ("ZETA-2 is a multicohort phase 2 study of cilta-cel. Cohort A enrolled patients after one to three lines; "
+            "cohort B enrolled patients with early relapse. In cohort A, the overall response rate (ORR) was 95% and "
+            "90% of patients achieved a complete response or better. In cohort B, the ORR was 100%.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("ORR", [("cohort A", 95, "%")]), ("CR", [("cohort A", 90, "%")]), ("ORR", [("cohort B", 100, "%")])]
+
+
+def test_arms_the_article_calls_the_triplet_and_the_doublet_and_a_sponsor_code_in_brackets():
+    text = ("They were randomly assigned to drugamib, drugatinib and cetuximab (the triplet), to drugamib and "
+            "cetuximab (the doublet), or to irinotecan with cetuximab (the control group). Median overall survival "
+            "was 9.0 months with the triplet and 8.4 months with the doublet, compared with 5.4 months in the control group.")
+    assert [arms(r) for r in records(text)] == [[("triplet", 9.0, "months"), ("doublet", 8.4, "months"), ("control", 5.4, "months")]]
+    text = "In this phase 1-2 study (AB-12345-MM-001), patients received iberdomide. The response rate was 40.6%."
+    assert [(r.trial, arms(r)) for r in records(text)] == [("AB-12345-MM-001", [("iberdomide", 40.6, "%")])]

@@ -52,6 +52,8 @@ _REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+(?:the\s+)?"
 REGIMEN_WORD_AFTER_RE = re.compile(r"\s+regimen\b", re.I)  # "the EXTREME regimen"
 REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
 REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
+WITHOUT_IT_RE = re.compile(r"(?:\s*\([^()]*\))?\s*,?\s+or\s+without\s+(?:it|them)\b", re.I)
+WITH_GAP_RE = re.compile(r"\s+(?:with|plus)\s+")
 WITH_OR_WITHOUT_RE = re.compile(r",?\s+(?:(?:with|plus)\s+or\s+without|with/without|\+/-|±)\s+", re.I)
 EXPANSION_WORD_RE = re.compile(r"[A-Za-z][\w-]*")  # the words an abbreviation in brackets may stand for
 PARTNER_BEFORE_RE = re.compile(r"\s*(?:plus|\+)\s*$")  # "tamoxifen plus OFS": capitals given with a known drug
@@ -1277,6 +1279,11 @@ class Extractor:
             added = [a for a in added if a[3] != "arm:comparator"] or added  # "a lower dose of bevacizumab"
             if added and added[0][1] - either.end() <= 30:
                 return [added[0][0], backbone[-1][0]]
+        # "to platinum plus fluorouracil with cetuximab (n = 222) or without it (n = 220)": the same, said the other way
+        if (without := WITHOUT_IT_RE.search(text, lo, hi)) and (
+                given := [m for m in ms if m.label in ARM_LABELS and lo <= m.start < without.start()]) and len(given) >= 2 \
+                and WITH_GAP_RE.fullmatch(text, given[-2].end, given[-1].start):
+            return [given[-1].canon, " and ".join(dict.fromkeys(m.canon for m in given[:-1] if m.canon != given[-1].canon))]
         split = COMPARED_WITH_RE.match(text, lo, hi) or TESTED_AGAINST_RE.match(text, lo, hi)
         if split:
             first = [a[0] for a in self.arm_phrases(text, ms, lo, split.start("with"))]
@@ -1651,14 +1658,19 @@ class Extractor:
             rules += list(dict.fromkeys(r for _, r in arms if r))
         else:
             arms = self._arms_for(g, vals, text, s_start, s_end, value_ends, ms, state, rules)
-        both = BOTH_RE.search(s, vals[0].end, vals[0].end + 40) if len(vals) == 1 else None
-        if both:  # "14.0 months in both the combination group and the nivolumab group"
-            if BOTH_GROUPS_RE.match(s, vals[0].end):  # "42% in both groups": the two arms of the randomisation
-                pair = state.randomised_arms if len(state.randomised_arms) == 2 else []
+        # "14.0 months in both the combination group and the nivolumab group", "9.3 months in both the triplet and
+        # the doublet groups, against 5.9 months for control": one value, two arms
+        for i in reversed(range(len(vals))):
+            end = vals[i + 1].start if i + 1 < len(vals) else len(s)
+            if not (both := BOTH_RE.search(s, vals[i].end, min(end, vals[i].end + 40))):
+                continue
+            if BOTH_GROUPS_RE.match(s, vals[i].end):  # "42% in both groups": the two arms of the randomisation
+                pair = state.randomised_arms if len(state.randomised_arms) == 2 and len(vals) == 1 else []
             else:
-                pair = list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start + both.end(), s_end, join=False)))[:2]
+                pair = list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start + both.end(), s_start + end, join=False)))[:2]
             if len(pair) == 2:
-                vals, arms = [vals[0], vals[0]], [(pair[0], "arm:both"), (pair[1], "arm:both")]
+                vals = vals[:i] + [vals[i], vals[i]] + vals[i + 1 :]
+                arms = arms[:i] + [(pair[0], "arm:both"), (pair[1], "arm:both")] + arms[i + 1 :]
                 rules.append("arm:both")
         if len(vals) == 1 and arms[0][0] is None:
             return None

@@ -2001,3 +2001,13 @@ def test_arms_the_article_calls_the_triplet_and_the_doublet_and_a_sponsor_code_i
     assert [arms(r) for r in records(text)] == [[("triplet", 9.0, "months"), ("doublet", 8.4, "months"), ("control", 5.4, "months")]]
     text = "In this phase 1-2 study (AB-12345-MM-001), patients received iberdomide. The response rate was 40.6%."
     assert [(r.trial, arms(r)) for r in records(text)] == [("AB-12345-MM-001", [("iberdomide", 40.6, "%")])]
+
+
+def test_one_value_for_both_of_two_arms_among_three_and_with_a_drug_or_without_it():
+    text = ("They were randomly assigned to drugamib, drugatinib and cetuximab (the triplet), to drugamib and "
+            "cetuximab (the doublet), or to irinotecan with cetuximab (the control group). Median overall survival was "
+            "9.3 months in both the triplet and the doublet groups, against 5.9 months for control.")
+    assert [arms(r) for r in records(text)] == [[("triplet", 9.3, "months"), ("doublet", 9.3, "months"), ("control", 5.9, "months")]]
+    text = ("In TORCH, 442 patients were assigned to docetaxel with cetuximab (n = 222) or without it (n = 220). Adding "
+            "cetuximab prolonged median overall survival from 7.4 to 10.1 months.")
+    assert [arms(r) for r in records(text)] == [[("docetaxel", 7.4, "months"), ("cetuximab", 10.1, "months")]]

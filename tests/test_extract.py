@@ -2011,3 +2011,10 @@ def test_one_value_for_both_of_two_arms_among_three_and_with_a_drug_or_without_i
     text = ("In TORCH, 442 patients were assigned to docetaxel with cetuximab (n = 222) or without it (n = 220). Adding "
             "cetuximab prolonged median overall survival from 7.4 to 10.1 months.")
     assert [arms(r) for r in records(text)] == [[("docetaxel", 7.4, "months"), ("cetuximab", 10.1, "months")]]
+
+
+def test_chemotherapy_named_by_its_base_drug_and_a_chemotherapy_free_regimen():
+    text = ("KEYNOTE-999 randomised 1,274 patients to pembrolizumab or to carboplatin-based chemotherapy. Median overall "
+            "survival was 16.7 vs 12.1 months. Severe neutropenia was less frequent with the chemotherapy-free regimen, at 32%.")
+    assert [arms(r) for r in records(text)] == [
+        [("pembrolizumab", 16.7, "months"), ("chemotherapy", 12.1, "months")], [("chemotherapy-free regimen", 32, "%")]]

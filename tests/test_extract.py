@@ -1040,6 +1040,7 @@ FLOORS = {
     (191, 202): {"results": 0.57, "trials": 0.81, "sample_sizes": 0.92, "follow_ups": 0.86},
     (203, 214): {"results": 0.67, "trials": 0.96, "sample_sizes": 0.95, "follow_ups": 0.88},
     (215, 226): {"results": 0.70, "trials": 0.90, "sample_sizes": 0.91, "follow_ups": 0.90},
+    (227, 238): {"results": 0.81, "trials": 0.84, "sample_sizes": 0.93, "follow_ups": 0.92},
 }
 
 

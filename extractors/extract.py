@@ -193,11 +193,14 @@ SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?(?:\b(?:and|or
 DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)  # "1.0 mg/m2 (n = 28) or 1.3 mg/m2"
-# the dose cohorts of a study ("in the 200-mg cohort", "treated at 50 mg", "at the 0.4 mg/kg dose level")
+
+
 def _dose(tag: str) -> str:
+    """A dose level ("200 mg", "200-mg", "0.4 mg/kg"), its groups named n<tag> and u<tag>."""
     return rf"(?<![\d.,])(?P<n{tag}>\d+(?:\.\d+)?)[\s-]*(?P<u{tag}>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])"
 
 
+# the dose cohorts of a study ("in the 200-mg cohort", "treated at 50 mg", "at the 0.4 mg/kg dose level")
 DOSE_COHORT_RE = re.compile(rf"\b(?:the\s+)?{_dose('')}[\s-]+(?:cohort|group|arm|dose\s+level|dose|level)s?\b"
                             rf"|\bat\s+(?:the\s+)?{_dose('_at')}(?:[\s-]+(?:dose\s+level|dose|level)\b)?", re.I)
 # "in the auto-auto group", "of the donor transplant group": an arm named by the words before "group"
@@ -1907,7 +1910,7 @@ class Extractor:
         """The arm without the added drug of "X with or without Y", also when the arms were last named
         otherwise ("with bevacizumab v with chemotherapy alone" after "carboplatin and paclitaxel with or without
         bevacizumab")."""
-        if not state.backbone:
+        if not state.backbone or state.backbone not in state.randomisation:  # (not that of an earlier randomisation)
             return False
         added = state.randomisation[0]
         return arm == state.backbone or (added in context and arm != added)

@@ -1040,7 +1040,7 @@ FLOORS = {
     (191, 202): {"results": 0.80, "trials": 0.94, "sample_sizes": 0.92, "follow_ups": 0.86},
     (203, 214): {"results": 0.89, "trials": 0.99, "sample_sizes": 0.96, "follow_ups": 0.88},
     (215, 226): {"results": 0.84, "trials": 0.93, "sample_sizes": 0.91, "follow_ups": 0.90},
-    (227, 238): {"results": 0.81, "trials": 0.84, "sample_sizes": 0.93, "follow_ups": 0.92},
+    (227, 238): {"results": 0.85, "trials": 0.99, "sample_sizes": 0.93, "follow_ups": 0.92},
 }
 
 
@@ -2019,3 +2019,11 @@ def test_chemotherapy_named_by_its_base_drug_and_a_chemotherapy_free_regimen():
             "survival was 16.7 vs 12.1 months. Severe neutropenia was less frequent with the chemotherapy-free regimen, at 32%.")
     assert [arms(r) for r in records(text)] == [
         [("pembrolizumab", 16.7, "months"), ("chemotherapy", 12.1, "months")], [("chemotherapy-free regimen", 32, "%")]]
+
+
+def test_hipec_is_an_arm_and_a_protein_with_a_number_is_no_trial():
+    text = ("OVHIPEC-9 randomly assigned women during surgery to surgery alone or surgery with HIPEC. Median overall "
+            "survival was 45.7 months with HIPEC and 33.9 months with surgery alone.")
+    assert [arms(r) for r in records(text)] == [[("HIPEC", 45.7, "months"), ("surgery", 33.9, "months")]]
+    text = "Enfortumab vedotin targets Nectin-4; siltuximab blocks Interleukin-6. In EV-301, 608 patients took part."
+    assert [r.trial for r in records(text, kind="trial")] == ["EV-301"]

@@ -46,9 +46,9 @@ JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|ei
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
 EITHER_RE = re.compile(r"\beither\s*$", re.I)
-# "compared VMP with VTP", "nivolumab versus EXTREME", "the EXTREME regimen": capitals compared with a known
-# regimen or drug, or called a regimen, are a regimen too
-_REGIMENS_GAP = r"\s+(?:with|versus|vs\.?|or|against)\s+(?:the\s+)?"
+# "compared VMP with VTP", "nivolumab versus EXTREME", "tamoxifen plus OFS", "the EXTREME regimen": capitals compared
+# or given with a known regimen or drug, or called a regimen, are a regimen too
+_REGIMENS_GAP = r"\s+(?:with|plus|\+|versus|vs\.?|or|against)\s+(?:the\s+)?"
 REGIMEN_WORD_AFTER_RE = re.compile(r"\s+regimen\b", re.I)  # "the EXTREME regimen"
 REGIMENS_COMPARED_BEFORE_RE = re.compile(rf"{_REGIMENS_GAP}$")
 REGIMENS_COMPARED_AFTER_RE = re.compile(_REGIMENS_GAP)
@@ -56,7 +56,6 @@ WITHOUT_IT_RE = re.compile(r"(?:\s*\([^()]*\))?\s*,?\s+or\s+without\s+(?:it|them
 WITH_GAP_RE = re.compile(r"\s+(?:with|plus)\s+")
 WITH_OR_WITHOUT_RE = re.compile(r",?\s+(?:(?:with|plus)\s+or\s+without|with/without|\+/-|±)\s+", re.I)
 EXPANSION_WORD_RE = re.compile(r"[A-Za-z][\w-]*")  # the words an abbreviation in brackets may stand for
-PARTNER_BEFORE_RE = re.compile(r"\s*(?:plus|\+)\s*$")  # "tamoxifen plus OFS": capitals given with a known drug
 COMPARED_WITH_RE = re.compile(r"compared\s+[^.;,]{1,80}?\s(?P<with>with|to|against)\s+", re.I)  # "compared VMP with VTP"
 # "INAVO120 tested inavolisib added to palbociclib and fulvestrant, against a placebo with ...": the first
 # treatment on each side of "against" is an arm
@@ -261,6 +260,13 @@ class Column:
     unit: str | None = None  # the unit its header gives: "(months)", "(%)"
 
 
+def unclaimed_uses(text: str, names, spans: list[tuple[int, int]], flags: int = 0) -> list[re.Match]:
+    """Every whole-word use of one of names in text that overlaps none of spans (start, end): the
+    other uses of a name once it is known to be a trial, regimen or drug."""
+    return [u for u in re.finditer(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])", text, flags)
+            if not any(a < u.end() and u.start() < b for a, b in spans)]
+
+
 def list_parts(text: str, sep: re.Pattern, lo: int, sep_until: int, hi: int) -> list[tuple[int, int]]:
     """The (start, end) of each part of a list in text[lo:hi], cut where sep matches before sep_until."""
     cuts = [lo] + [x for m in sep.finditer(text, lo, sep_until) for x in m.span()] + [hi]
@@ -454,16 +460,12 @@ class Extractor:
             spelled = spelled or ARM_SIZE_AFTER_RE.match(text, end) is not None  # "assigned to VDCR (n = 48), VDR (n = 42)"
             if spelled and (parts := SLASHED_CAPITALS_BEFORE_RE.search(text, max(0, start - 24), start)):
                 name = parts.group(0) + name  # "VDC/IE (vincristine, doxorubicin and cyclophosphamide alternating ...)"
-            partner = (p := PARTNER_BEFORE_RE.search(text, max(0, start - 8), start)) is not None and p.start() in known_ends
-            if (before and before.start() in known_ends) or (after and after.end() in known_starts) or REGIMEN_WORD_AFTER_RE.match(text, end) \
-                    or spelled or partner:
+            if (before and before.start() in known_ends) or (after and after.end() in known_starts) or REGIMEN_WORD_AFTER_RE.match(text, end) or spelled:
                 compared.add(name)
         if not compared:
             return out
-        taken = [(m.start, m.end) for m in out]
-        for u in re.finditer(rf"(?<![\w-])(?:{alternation(compared)})(?![\w-])", text):  # every use of the name
-            if not any(a < u.end() and u.start() < b for a, b in taken):
-                out.append(Mention("REGIMEN", u.start(), u.end(), u.group(0), u.group(0), "arm:regimen-compared"))
+        out += [Mention("REGIMEN", u.start(), u.end(), u.group(0), u.group(0), "arm:regimen-compared")  # every use of the name
+                for u in unclaimed_uses(text, compared, [(m.start, m.end) for m in out])]
         return sorted(out, key=lambda m: m.start)
 
     @staticmethod
@@ -780,9 +782,8 @@ class Extractor:
             if m.label == "REGIMEN" and m.text in names:  # "PRIMA" taken for a regimen by its shape
                 m = Mention("TRIAL", m.start, m.end, m.text, names[m.text], "trial:same-name")
             out.append(m)
-        for u in re.finditer(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])", text):
-            if not any(m.start < u.end() and u.start() < m.end for m in mentions):
-                out.append(Mention("TRIAL", u.start(), u.end(), u.group(0), names[u.group(0)], "trial:same-name"))
+        out += [Mention("TRIAL", u.start(), u.end(), u.group(0), names[u.group(0)], "trial:same-name")
+                for u in unclaimed_uses(text, names, [(m.start, m.end) for m in mentions])]
         return out
 
     # ------------------------------------------------------------------ arms
@@ -793,10 +794,10 @@ class Extractor:
         them joins it ("tamoxifen and OFS")."""
         out = []
         for m in mentions:
-            words = EXPANSION_WORD_RE.findall(text, max(0, m.start - 80), m.start - 1)
+            bracketed = m.label == "REGIMEN" and m.text.isupper() and text[m.start - 1 : m.start] == "(" and text[m.end : m.end + 1] == ")"
+            words = EXPANSION_WORD_RE.findall(text, max(0, m.start - 80), m.start - 1) if bracketed else []
             n = len(m.text)
-            if m.label == "REGIMEN" and text[m.start - 1 : m.start] == "(" and text[m.end : m.end + 1] == ")" and m.text.isupper() \
-                    and len(words) >= n and "".join(w[0] for w in words[-n:]).upper() == m.text:
+            if bracketed and len(words) >= n and "".join(w[0] for w in words[-n:]).upper() == m.text:
                 a = text.rfind(words[-n], 0, m.start)
                 if not any(x is not m and x.start < m.start and a < x.end for x in mentions):
                     m = Mention(m.label, a, m.end + 1, text[a : m.end + 1], m.canon, m.rule)
@@ -811,8 +812,11 @@ class Extractor:
         if not names:
             return []
         return [Mention("DRUG", u.start(), u.end(), u.group(0), names[u.group(0).lower()], "arm:same-drug")
-                for u in re.finditer(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])", text, re.I)
-                if not any(m.start < u.end() and u.start() < m.end for m in mentions)]
+                for u in unclaimed_uses(text, names, [(m.start, m.end) for m in mentions], re.I)]
+
+    def _named_treatments(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
+        """The arm phrases in [lo, hi) that name a treatment for sure (SOLE_TREATMENT_RULES), each once."""
+        return list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, lo, hi) if p[3] in SOLE_TREATMENT_RULES))
 
     @staticmethod
     def _prior_therapy(text: str, m: Mention) -> bool:
@@ -954,7 +958,7 @@ class Extractor:
                 and not self.randomisation_re.search(s) and not COMPARISON_WORD_RE.search(s):
             # "Selinexor was approved on the basis of part 2 of the STORM trial.", "Every patient received four cycles
             # of Dara-KRd": the one treatment named with a trial no randomisation gave arms
-            one = list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_end) if p[3] in SOLE_TREATMENT_RULES))
+            one = self._named_treatments(text, ms, s_start, s_end)
             rule = "arm:sole-treatment"
         if len(one) == 1:
             state.randomised_arms = state.randomisation = one
@@ -1032,8 +1036,7 @@ class Extractor:
         # of a study no randomisation gave arms, with its size; the figures that follow are its own
         if samples and len(state.randomisation) <= 1 and not self.randomisation_re.search(s) \
                 and not COMPARISON_WORD_RE.search(s, 0, samples[0].end + 40):
-            cohort = list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, s_start, s_start + samples[0].end + 40)
-                                        if p[3] in SOLE_TREATMENT_RULES))
+            cohort = self._named_treatments(text, ms, s_start, s_start + samples[0].end + 40)
             if len(cohort) == 1 and cohort != state.randomisation:
                 state.randomised_arms = state.randomisation = cohort
                 state.single_arm = cohort[0]
@@ -1116,9 +1119,10 @@ class Extractor:
             arms = [a.name for a in compared[0].arms if a.name and not a.name.startswith("not receiving")]
             if len(arms) >= 2:
                 state.randomised_arms = list(dict.fromkeys(arms))[:4]
-        elif cue_from is not None and len(arms := self._randomised_arms(text, ms, cue_from, s_end)) >= 2:
+        elif cue_from is not None and len(arms := (added_and_backbone := self._added_and_backbone(text, ms, cue_from, s_end))
+                                          or self._randomised_arms(text, ms, cue_from, s_end)) >= 2:
             state.randomised_arms = state.randomisation = arms[:3]
-            state.backbone = arms[1] if WITH_OR_WITHOUT_RE.search(text, cue_from, s_end) else None
+            state.backbone = added_and_backbone[1] if added_and_backbone else None
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
         elif len(sized_arms) >= 2:  # "of whom 328 were given abemaciclib and 165 a placebo"
             state.randomised_arms = state.randomisation = sized_arms[:3]
@@ -1273,20 +1277,23 @@ class Extractor:
         drugs = {rest for a in randomised for first, _, rest in [a.partition(" ")] if first in self.route_names and rest}
         return (f"{name} {drugs.pop()}", "arm:route-drug") if len(drugs) == 1 else None
 
-    def _randomised_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
-        """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once; "compared A
-        with B" splits at its "with" (which elsewhere joins the drugs of one arm)."""
-        # "to carboplatin and paclitaxel with or without bevacizumab": the drug added, and the backbone alone
+    def _added_and_backbone(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
+        """[the drug added, the backbone alone] of a randomisation "to carboplatin and paclitaxel with or without
+        bevacizumab" or "to docetaxel with cetuximab (n = 222) or without it"; [] for any other."""
         if (either := WITH_OR_WITHOUT_RE.search(text, lo, hi)) and (backbone := self.arm_phrases(text, ms, lo, either.start())):
             added = self.arm_phrases(text, ms, either.end(), hi)
             added = [a for a in added if a[3] != "arm:comparator"] or added  # "a lower dose of bevacizumab"
             if added and added[0][1] - either.end() <= 30:
                 return [added[0][0], backbone[-1][0]]
-        # "to platinum plus fluorouracil with cetuximab (n = 222) or without it (n = 220)": the same, said the other way
         if (without := WITHOUT_IT_RE.search(text, lo, hi)) and (
                 given := [m for m in ms if m.label in ARM_LABELS and lo <= m.start < without.start()]) and len(given) >= 2 \
                 and WITH_GAP_RE.fullmatch(text, given[-2].end, given[-1].start):
             return [given[-1].canon, " and ".join(dict.fromkeys(m.canon for m in given[:-1] if m.canon != given[-1].canon))]
+        return []
+
+    def _randomised_arms(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
+        """The arms a randomisation lists from lo: "A, B, or C", else each arm phrase once; "compared A
+        with B" splits at its "with" (which elsewhere joins the drugs of one arm)."""
         split = COMPARED_WITH_RE.match(text, lo, hi) or TESTED_AGAINST_RE.match(text, lo, hi)
         if split:
             first = [a[0] for a in self.arm_phrases(text, ms, lo, split.start("with"))]

@@ -72,6 +72,10 @@ ARM_LABEL_DEF_RE = re.compile(rf"\s*\(\s*(?P<kind>arm|group|cohort)\s+(?P<label>
 ARM_LABEL_USE_RE = re.compile(rf"\b(?P<kind>arm|group|cohort)s?\s+(?P<labels>{_ARM_LABEL}(?:\s*(?:,|and|or|&)\s*{_ARM_LABEL})*)", re.I)
 ARM_LABEL_ITEM_RE = re.compile(_ARM_LABEL)
 WITHOUT_AFTER_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s+without\b(?=\s*[,.;)]|\s*$|\s+(?:it|them|the\s+drug|the\s+device)\b)", re.I)
+# "68 out of every 100 in the elotuzumab group, compared with 57 out of every 100 in the other group", "79% of people
+# who had elotuzumab and 66% of those who did not": the arm other than the one just named
+OTHER_ARM_AFTER_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s+(?:(?:of|in|among|for|with)\s+)?(?:the\s+other\s+(?:group|arm|cohort)"
+                                r"|the\s+others\b|the\s+rest\b|(?:those|people|patients)\s+who\s+did\s+not\b)", re.I)
 FIRST_WORD_ARM_RE = re.compile(r"\bthe\s+(?P<w>[A-Za-z][\w-]{2,})\s+(?:arm|group|cohort)\b")
 # "with an early transplant and 64 months with a late one": "one" stands for the head of an arm named before
 ONE_ARM_RE = re.compile(r"\b(?:a|an|the)\s+(?P<w>[a-z][\w-]{2,})\s+one\b")
@@ -116,6 +120,8 @@ PAREN_OPENS_RE = re.compile(r"\s*\(\s*")  # "disease-free survival (time ...)", 
 DEFINITION_GAP_RE = re.compile(r"\s*[,(:—–]\s*(?:the|a|an|i\.e\.,?|which is|defined as|meaning|time|how long)\b[^,;.()\d]*", re.I)
 ENDPOINT_WAS_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|is|of)\s*")  # "the overall response rate (ORR) was "
 AND_NEXT_RE = re.compile(r"\s+and\s+\d")  # "95% and 90% of patients achieved ..."
+# "lived for 19.4 months or more without their myeloma getting worse": an endpoint right after the value
+RIGHT_AFTER_RE = re.compile(r"\s*(?:or\s+(?:more|longer|so)\s*)?")
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|(?:\s+of\s+(?:them|those|these|patients|people|participants|women|men|children))?\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
@@ -1034,13 +1040,21 @@ class Extractor:
 
         # "The dara-pom-dex group (D-Pd) had 103 patients", "In CHAMPION-1, 116 patients had once-weekly Kd": a cohort
         # of a study no randomisation gave arms, with its size; the figures that follow are its own
+        # ("Cohort B: 112 people had pomalidomide, low-dose dexamethasone and daratumumab": the cohort by its label)
+        labels = list(dict.fromkeys(m.canon for m in arm_ms if m.rule == "arm:label"))
         if samples and len(state.randomisation) <= 1 and not self.randomisation_re.search(s) \
                 and not COMPARISON_WORD_RE.search(s, 0, samples[0].end + 40):
-            cohort = self._named_treatments(text, ms, s_start, s_start + samples[0].end + 40)
+            cohort = labels if len(labels) == 1 else self._named_treatments(text, ms, s_start, s_start + samples[0].end + 40)
             if len(cohort) == 1 and cohort != state.randomisation:
                 state.randomised_arms = state.randomisation = cohort
                 state.single_arm = cohort[0]
                 trace.add("arm:cohort-in-focus", cohort[0])
+        elif len(labels) == 1 and state.single_arm and state.randomisation == [state.single_arm] and \
+                state.single_arm != labels[0] and state.single_arm.split()[0] == labels[0].split()[0]:
+            # "Adding daratumumab in cohort B gave better numbers. 77.7% of people responded": the cohort named last
+            state.randomised_arms = state.randomisation = labels
+            state.single_arm = labels[0]
+            trace.add("arm:cohort-in-focus", labels[0])
 
         # "Median event-free survival, the time before the cancer grew, came back or ...", "disease-free
         # survival (time alive without the cancer coming back)": a definition right after an endpoint
@@ -1514,7 +1528,8 @@ class Extractor:
             if not eps:
                 return None
             # ("60.6% versus 21.9%, complete response 15.0%": after a comma, the next item's endpoint)
-            right_after = [e for a, b, e in eps if 0 <= a - v.end <= 3 and not re.search(r"[;:.,]", s[v.end : a])]
+            right_after = [e for a, b, e in eps if a >= v.end and (a - v.end <= 3 and not re.search(r"[;:.,]", s[v.end : a])
+                                                                   or RIGHT_AFTER_RE.fullmatch(s, v.end, a))]
             if right_after:
                 return right_after[0]
             # "73.1 percent of patients treated with X achieved a complete response": the endpoint the
@@ -1898,6 +1913,10 @@ class Extractor:
             # "6.7 months with Optune and 4.0 months without": the randomised arm without it, else "not receiving" it
             others = [a for a in dict.fromkeys(context + state.randomisation) if out[0][0] not in a]
             out[1] = (others[0] if len(others) == 1 else f"not receiving {out[0][0]}", "arm:without-it")
+        if k == 2 and out[0][0] and out[1][0] is None and OTHER_ARM_AFTER_RE.match(s, vals[1].end):
+            others = [a for a in dict.fromkeys(context + state.randomisation) if randomised_as(out[0][0]) != a and out[0][0] not in a]
+            if len(others) == 1:
+                out[1] = (others[0], "arm:the-other")
         if k == 1 and out[0][0] is None:
             # "Among the 176 patients who received X, CRS occurred in 76.1%; CRS was grade 3 or 4 in
             # 1.1%": the one arm the sentence is about
@@ -2047,6 +2066,10 @@ class Extractor:
                 self._arms_follow_trial(state, main_trial, trace)
                 state.trial = main_trial
                 trace.add("trial:heading-returns-to-title", main_trial)
+            elif a in headings and state.trial is None and state.randomisation and any(m.label == "TRIAL" for m in ms):
+                # "Curative-intent therapy: GEM-CESAR" after an unnamed study's figures: its arms are not the new trial's
+                state.randomised_arms, state.randomisation, state.single_arm, state.backbone = [], [], None, None
+                trace.add("arm:heading-names-new-trial", lambda: doc.text[a:b])
             row = CELL_SEP_RE.search(doc.text, a, b) is not None
             if not row:
                 state.columns = []  # prose after a table ends it

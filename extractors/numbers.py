@@ -211,7 +211,9 @@ class NumberGrammar:
                                            rf"(?!\s+(?:on|with|in|for|vs|versus|compared|and|or|of|after|later|from|than)\b))(?!s)\b", re.I)
         # "Two years after joining the trial, 88.2% ...": a duration after which a rate is read
         # "3 years after randomisation" (not "to 19.3 months from 12.1 months": a value and the one before it)
-        self.timepoint_after_re = re.compile(rf"\b(?P<num>{self.num})\s+(?P<unit>years?|months?)\s+(?:after|from|since|following)\b(?!\s+(?:a\s+)?(?:median\s+of\s+)?\d)", re.I)
+        # ("alive two years later", "One year in, 75.1% ...", "Five years on, ...")
+        self.timepoint_after_re = re.compile(rf"\b(?P<num>{self.num})\s+(?P<unit>years?|months?)\s+(?:after|from|since|following|later|(?:in|on)(?=\s*,))\b"
+                                             rf"(?!\s+(?:a\s+)?(?:median\s+of\s+)?\d)", re.I)
         # "76.2 months (over six years)", "57.2 months, or nearly five years": the same value restated
         self.restated_re = re.compile(rf"\d\s*(?:{unit_alt})\s*(?:\(|,?\s+or\s+)\s*(?:(?:{bound_alt})\s*)?$", re.I)
         self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?P<num>{self.num})\s+(?P<unit>years?|months?|weeks?)\b(?!\s+(?:of\s+)?median)", re.I)

@@ -1040,7 +1040,9 @@ FLOORS = {
     (191, 202): {"results": 0.80, "trials": 0.94, "sample_sizes": 0.92, "follow_ups": 0.86},
     (203, 214): {"results": 0.89, "trials": 0.99, "sample_sizes": 0.96, "follow_ups": 0.88},
     (215, 226): {"results": 0.84, "trials": 0.93, "sample_sizes": 0.91, "follow_ups": 0.90},
-    (227, 238): {"results": 0.85, "trials": 0.99, "sample_sizes": 0.93, "follow_ups": 0.92},
+    (227, 238): {"results": 0.93, "trials": 0.99, "sample_sizes": 0.93, "follow_ups": 0.92},
+    (239, 250): {"results": 0.85, "trials": 0.88, "sample_sizes": 0.92, "follow_ups": 0.90},
+    (251, 262): {"results": 0.81, "trials": 0.97, "sample_sizes": 0.86, "follow_ups": 0.79},
 }
 
 
@@ -2027,3 +2029,27 @@ def test_hipec_is_an_arm_and_a_protein_with_a_number_is_no_trial():
     assert [arms(r) for r in records(text)] == [[("HIPEC", 45.7, "months"), ("surgery", 33.9, "months")]]
     text = "Enfortumab vedotin targets Nectin-4; siltuximab blocks Interleukin-6. In EV-301, 608 patients took part."
     assert [r.trial for r in records(text, kind="trial")] == ["EV-301"]
+
+
+def test_a_lay_median_with_its_endpoint_after_a_bound_and_the_arm_called_the_other_group():
+    text = ("ZETA-3 included 646 people: 321 had drugamib, lenalidomide and dexamethasone, and 325 had lenalidomide and "
+            "dexamethasone only. Half of the people in the drugamib group lived for 19.4 months or more without their "
+            "myeloma getting worse. After one year, 68 out of every 100 people in the drugamib group were alive without "
+            "their myeloma getting worse, compared with 57 out of every 100 in the other group. The myeloma responded "
+            "in 79% of people who had drugamib and in 66% of those who did not.")
+    rd, drd = "lenalidomide and dexamethasone", "drugamib and lenalidomide and dexamethasone"
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [(drd, 19.4, "months")]), ("PFS", [(drd, 68, "%"), (rd, 57, "%")]), ("ORR", [(drd, 79, "%"), (rd, 66, "%")])]
+
+
+def test_the_cohort_named_last_holds_the_figures_that_follow_and_a_timepoint_one_year_in():
+    text = ("ZETA-014 is a phase 2 study. Cohort A: 56 people had pomalidomide and low-dose dexamethasone. Cohort B: "
+            "112 people had pomalidomide, low-dose dexamethasone and drugamib. In cohort A, the response rate was 32.1%. "
+            "Only 10.7% reached a very good partial response or better. Adding drugamib in cohort B gave better numbers. "
+            "77.7% of people responded. One year in, 75.1% of them were still progression-free.")
+    got = [(r.endpoint, arms(r), r.timepoint.months if r.timepoint else None) for r in records(text)]
+    assert got == [("ORR", [("cohort A", 32.1, "%")], None), ("VGPR", [("cohort A", 10.7, "%")], None),
+                   ("ORR", [("cohort B", 77.7, "%")], None), ("PFS", [("cohort B", 75.1, "%")], 12)]
+    text = ("E1900 randomised 657 people to the higher dose or the standard dose of daunorubicin. Complete remission "
+            "happened in 71% of people who had the higher dose and 57% of people who had the standard dose.")
+    assert [arms(r) for r in records(text)] == [[("higher dose", 71, "%"), ("standard dose", 57, "%")]]

@@ -106,7 +106,8 @@ CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
 DIGIT_RE = re.compile(r"\d")
 TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
-CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?)\s+(?:the\s+)?$", re.I)
+# (and "75% would have been ineligible for KarMMa": a trial the patients were not in)
+CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?|(?:in)?eligible for|excluded from|qualified for)\s+(?:the\s+)?$", re.I)
 PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$"
                                 # "Leaflet number: PIL-HAEM-0412", "Document ref. QA-12": a document's own code
                                 r"|\b(?:leaflet|document|doc|reference|ref|form|policy|version|item|product|code)\.?\s*(?:number|no\.?|code|ref\.?|id)?\s*[:#]\s*$"
@@ -355,10 +356,16 @@ class Extractor:
         self.formal_endpoint_res = {code: words_re(names) for code, names in lay["formal"].items()}
         td, nw = lx.grammar["treatment_duration"], lx.grammar["number_words"]
         num = rf"(?:\d{{1,2}}|{alternation(nw)})"
+        self.duration_num = num
         self.number_words = {w: int(v) for w, v in nw.items()}
         self.durations_compared_re = re.compile(
             rf"\b(?:{alternation(td['compared'])})(?:\s+\w+){{0,3}}?(?:\s+for)?\s+(?:either\s+)?(?P<a>{num})(?:[- ](?P<u1>month|year|week)s?)?"
             rf"\s+(?:or|versus|vs\.?|and|to)\s+(?P<b>{num})[- ](?P<u>month|year|week)s?\b", re.I)
+        # "to observation, to one year of trastuzumab given every three weeks, or to two years of trastuzumab": two
+        # durations of one treatment, each named with it
+        self.durations_of_re = re.compile(
+            rf"\b(?P<a>{num})[- ](?P<u1>month|year|week)s?\s+of\s+(?P<t1>[A-Za-z][\w-]+)\b[^.;]{{0,80}}?\s(?:or|versus|vs\.?|and)\s+"
+            rf"(?:to\s+)?(?P<b>{num})[- ](?P<u>month|year|week)s?\s+of\s+(?P=t1)\b", re.I)
         self.duration_arm_re = re.compile(
             rf"\b(?:{alternation(td['arm_before'])})\s+(?P<arm>(?P<n>{num})[- ](?P<u>month|year|week)s?)"
             rf"(?:\s+(?:group|arm|cohort))?(?!\s*(?:of\s+follow|later|after|from|since))\b", re.I)
@@ -625,26 +632,49 @@ class Extractor:
     def duration_arms(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """In an article about a trial of treatment durations ("randomised to 3 or 6 months of
         FOLFOX"), the durations used as arms ("75.5% with 6 months", "the 3-month group") become
-        ARM mentions named "3 months" (rule arm:treatment-duration)."""
+        ARM mentions named "3 months" (rule arm:treatment-duration), or "one year of trastuzumab" when
+        each duration was named with its treatment. Returns the mentions with them added."""
         def count(word: str) -> int:
             return int(word) if word.isdigit() else self.number_words.get(word.lower(), -1)
 
-        compared = set()
+        def plural(n: int, unit: str) -> str:
+            return f"{unit}{'s' if n != 1 else ''}"
+
+        compared: dict[tuple[int, str], str] = {}  # (number, unit) -> the arm's name
         for m in self.durations_compared_re.finditer(text):
             unit = m["u"].lower()
             if m["u1"] and m["u1"].lower() != unit:
                 continue
-            compared |= {(count(m["a"]), unit), (count(m["b"]), unit)}
+            compared.update({(n, unit): f"{n} {plural(n, unit)}" for n in (count(m["a"]), count(m["b"]))})
+        # ("one year of trastuzumab" and "two years of trastuzumab": the arm named with its treatment, as written)
+        treatment: dict[tuple[int, str], tuple[str, str]] = {}
+        for m in self.durations_of_re.finditer(text):
+            unit = m["u"].lower()
+            if m["u1"].lower() == unit:
+                for g in ("a", "b"):
+                    n = count(m[g])
+                    compared[(n, unit)] = f"{m[g].lower()} {plural(n, unit)} of {m['t1']}"
+                    treatment[(n, unit)] = (m["t1"], m[g])
         if not compared:
-            return []
+            return mentions
         taken = [(m.start, m.end) for m in mentions]
         out = []
-        for m in self.duration_arm_re.finditer(text):
+        covered = set()  # the treatment's own mention after its duration ("one year of trastuzumab")
+        found = list(self.duration_arm_re.finditer(text))
+        if treatment:  # "for observation, one year and two years of trastuzumab": a list of the durations before it
+            t = alternation({name for name, _ in treatment.values()})
+            found += re.finditer(rf"\b(?P<arm>(?P<n>{self.duration_num})[- ](?P<u>month|year|week)s?)(?=(?:\s*(?:,|and|or)\s*"
+                                 rf"{self.duration_num}[- ](?:month|year|week)s?)*\s+of\s+(?:{t})\b)", text, re.I)
+        for m in found:
             n, unit = count(m["n"]), m["u"].lower()
             a, b = m.span("arm")
             if (n, unit) in compared and not any(x < b and a < y for x, y in taken):
-                out.append(Mention("ARM", a, b, m["arm"], f"{n} {unit}{'s' if n != 1 else ''}", "arm:treatment-duration"))
-        return out
+                if (n, unit) in treatment and (of := re.match(rf"\s+of\s+{re.escape(treatment[(n, unit)][0])}\b", text[b:], re.I)):
+                    covered |= {id(m) for m in mentions if b <= m.start < b + of.end()}
+                    b += of.end()
+                taken.append((a, b))
+                out.append(Mention("ARM", a, b, text[a:b], compared[(n, unit)], "arm:treatment-duration"))
+        return [m for m in mentions if id(m) not in covered] + out
 
     @staticmethod
     def _ways_compared(text: str, mentions: list[Mention], compared_re: re.Pattern, way_re: re.Pattern,
@@ -1042,9 +1072,12 @@ class Extractor:
         # of a study no randomisation gave arms, with its size; the figures that follow are its own
         # ("Cohort B: 112 people had pomalidomide, low-dose dexamethasone and daratumumab": the cohort by its label)
         labels = list(dict.fromkeys(m.canon for m in arm_ms if m.rule == "arm:label"))
+        # ("196 patients with relapsed/refractory multiple myeloma who received standard-of-care ide-cel at 11 US
+        # academic centers ...; 211 patients had undergone leukapheresis": the treatment of the sample's clause)
+        clause_end = min(s.find(";", samples[0].end) % (len(s) + 1), samples[0].end + 120) if samples else 0
         if samples and len(state.randomisation) <= 1 and not self.randomisation_re.search(s) \
-                and not COMPARISON_WORD_RE.search(s, 0, samples[0].end + 40):
-            cohort = labels if len(labels) == 1 else self._named_treatments(text, ms, s_start, s_start + samples[0].end + 40)
+                and not COMPARISON_WORD_RE.search(s, 0, clause_end):
+            cohort = labels if len(labels) == 1 else self._named_treatments(text, ms, s_start, s_start + clause_end)
             if len(cohort) == 1 and cohort != state.randomisation:
                 state.randomised_arms = state.randomisation = cohort
                 state.single_arm = cohort[0]
@@ -1926,6 +1959,10 @@ class Extractor:
                 out[0] = (first[0][0], "arm:sentence-subject")
         if k == 1 and out[0][0] is None and len(state.randomisation) == 1:  # the one arm of a single-arm study
             out[0] = (state.randomisation[0], "arm:single-arm")
+        elif k >= 2 and not any(n for n, _ in out) and state.single_arm and state.randomisation == [state.single_arm] \
+                and not re.search(r"\b(?:arms|groups|cohorts)\b", s):
+            # "their overall response rate was 74%, versus 86% for BCMA-naive patients": subgroups of the one cohort
+            out = [(state.single_arm, "arm:single-arm-subgroups")] * k
         for n, r in out:
             if r:
                 rules.append(r)
@@ -2024,7 +2061,7 @@ class Extractor:
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
         mentions = mentions + self.headed_arms(doc.text, mentions)
-        mentions = mentions + self.duration_arms(doc.text, mentions)
+        mentions = self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)
         mentions = mentions + self.dose_arms(doc.text, mentions)
         mentions = mentions + self.dose_cohort_arms(doc.text, mentions)

@@ -208,7 +208,8 @@ class NumberGrammar:
         self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")
         # ("3-year OS", "12 month survival"; not a value in the singular: "1.0 month on placebo")
         self.timepoint_adj_re = re.compile(rf"\b(?P<num>{self.num})(?:-(?P<unit>year|month)|\s(?P<unit2>year|month)(?=\s+[A-Za-z])"
-                                           rf"(?!\s+(?:on|with|in|for|vs|versus|compared|and|or|of|after|later|from|than)\b))(?!s)\b", re.I)
+                                           rf"(?!\s+(?:on|with|in|for|vs|versus|compared|and|or|of|after|later|from|than)\b))(?!s)\b"
+                                           rf"(?!\s+(?:group|arm|cohort)s?\b)", re.I)  # (not "the two-year group")
         # "Two years after joining the trial, 88.2% ...": a duration after which a rate is read
         # "3 years after randomisation" (not "to 19.3 months from 12.1 months": a value and the one before it)
         # ("alive two years later", "One year in, 75.1% ...", "Five years on, ...")

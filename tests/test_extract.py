@@ -2053,3 +2053,24 @@ def test_the_cohort_named_last_holds_the_figures_that_follow_and_a_timepoint_one
     text = ("E1900 randomised 657 people to the higher dose or the standard dose of daunorubicin. Complete remission "
             "happened in 71% of people who had the higher dose and 57% of people who had the standard dose.")
     assert [arms(r) for r in records(text)] == [[("higher dose", 71, "%"), ("standard dose", 57, "%")]]
+
+
+def test_a_real_world_cohort_its_subgroups_and_a_trial_its_patients_were_not_in():
+    text = ("The retrospective analysis covered 196 patients with relapsed myeloma who received standard-of-care ide-cel "
+            "at 11 US academic centers between May 2021 and March 2022; 211 patients had undergone leukapheresis. "
+            "75% would have been ineligible for KarMMa. The overall response rate was 84%. Patients who had received a "
+            "BCMA-targeted therapy did worse: their overall response rate was 74%, versus 86% for BCMA-naive patients.")
+    assert [(r.trial, arms(r)) for r in records(text)] == [
+        (None, [("idecabtagene vicleucel", 84, "%")]), (None, [("idecabtagene vicleucel", 74, "%")]),
+        (None, [("idecabtagene vicleucel", 86, "%")])]
+    assert [r.n for r in records(text, kind="sample_size")] == [196]
+
+
+def test_two_durations_of_one_treatment_are_arms_named_with_it():
+    text = ("HERA randomly assigned 5,102 women to observation, to one year of trastuzumab given every three weeks, or to "
+            "two years of trastuzumab. Ten-year disease-free survival was 63% in the observation group, 69% in the "
+            "one-year group and 70% in the two-year group. The 12-year overall survival rates for observation, one year "
+            "and two years of trastuzumab were 73%, 79% and 80%, respectively.")
+    one, two = "one year of trastuzumab", "two years of trastuzumab"
+    assert [arms(r) for r in records(text)] == [
+        [("observation", 63, "%"), (one, 69, "%"), (two, 70, "%")], [("observation", 73, "%"), (one, 79, "%"), (two, 80, "%")]]

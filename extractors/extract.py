@@ -1959,10 +1959,12 @@ class Extractor:
                 out[0] = (first[0][0], "arm:sentence-subject")
         if k == 1 and out[0][0] is None and len(state.randomisation) == 1:  # the one arm of a single-arm study
             out[0] = (state.randomisation[0], "arm:single-arm")
-        elif k >= 2 and not any(n for n, _ in out) and state.single_arm and state.randomisation == [state.single_arm] \
-                and not re.search(r"\b(?:arms|groups|cohorts)\b", s):
-            # "their overall response rate was 74%, versus 86% for BCMA-naive patients": subgroups of the one cohort
-            out = [(state.single_arm, "arm:single-arm-subgroups")] * k
+        elif k >= 2 and not any(n for n, _ in out) and len(state.randomisation) == 1 and not re.search(r"\b(?:arms|groups|cohorts)\b", s) and (
+                state.single_arm == state.randomisation[0]
+                or not any(COMPARISON_LINK_RE.search(s, a.end, b.start) for a, b in zip(vals, vals[1:]))):
+            # "their overall response rate was 74%, versus 86% for BCMA-naive patients": subgroups of the one cohort;
+            # "CRS occurred in 57.7% of patients, ... but infections were common: 69.9%": the one arm's figures
+            out = [(state.randomisation[0], "arm:single-arm-subgroups")] * k
         for n, r in out:
             if r:
                 rules.append(r)

@@ -2074,3 +2074,20 @@ def test_two_durations_of_one_treatment_are_arms_named_with_it():
     one, two = "one year of trastuzumab", "two years of trastuzumab"
     assert [arms(r) for r in records(text)] == [
         [("observation", 63, "%"), (one, 69, "%"), (two, 70, "%")], [("observation", 73, "%"), (one, 79, "%"), (two, 80, "%")]]
+
+
+def test_trials_numbered_with_a_hash_or_named_in_brackets_and_a_bispecific_s_targets_are_no_trial():
+    text = ("The Nordic Myeloma Study Group trial NMSG #12 randomised 363 patients to MPT or MP. The Turkish Myeloma Study "
+            "Group (TMSG) trial randomised 122 patients. The German trial (StiL NHL 1) compared BR with R-CHOP. "
+            "Elranatamab is a BCMA-CD3 bispecific.")
+    assert [r.trial for r in records(text, kind="trial")] == ["NMSG #12", "TMSG", "StiL NHL1"]  # (the lexicon's name)
+
+
+def test_pooled_individual_data_belong_to_no_one_trial_and_a_single_arm_s_figures_in_one_sentence():
+    text = ("NMSG #12 randomised 363 patients to MPT or MP. Median overall survival was 29 vs 32 months. Fayers and "
+            "colleagues pooled individual data from 1,685 patients in the six trials. Median overall survival was 39.3 "
+            "months with MPT and 32.7 months with MP.")
+    assert [r.trial for r in records(text)] == ["NMSG #12", None]
+    text = ("MagnetisMM-3 enrolled 123 patients who received elranatamab. Cytokine release syndrome occurred in 57.7% of "
+            "patients, none of it grade 3 or higher, but infections were common: 69.9% of patients had an infection.")
+    assert [arms(r) for r in records(text)] == [[("elranatamab", 57.7, "%")], [("elranatamab", 69.9, "%")]]

@@ -190,7 +190,7 @@ class NumberGrammar:
         # "median follow-up", "followed patients for a median of 55 months"
         # (and the shorthand of notes and posts: "median f/u 18.7 mo", "mFU 42 months")
         # "after a median of 82.7 months, 59% ... were still alive": a median that opens a clause of results
-        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b|\bfollowed(?:\s+up)?(?:\s+[a-z]+){0,2}?\s+for\b|\bfollowing(?:\s+[a-z]+){0,2}?\s+for\s+(?=a\s+median)|\bin\s+the\s+(?:study|trial)\s+for\s+(?=a\s+median)|\bf/u\b|(?-i:(?<![\w-])m?FU\b)"
+        self.follow_up_re = re.compile(r"\bfollow[- ]?ups?\b|\bmedian\s+observation(?:\s+(?:time|period))?\b|\bfollowed(?:\s+up)?(?:\s+[a-z]+){0,2}?\s+for\b|\bfollowing(?:\s+[a-z]+){0,2}?\s+for\s+(?=a\s+median)|\bin\s+the\s+(?:study|trial)\s+for\s+(?=a\s+median)|\bf/u\b|(?-i:(?<![\w-])m?FU\b)"
                                        r"|(?:^|:\s+|,\s+)after\s+a\s+median\b(?=\s+(?:of\s+)?[\d.]+\s+(?:months|years),)", re.I)
         self.follow_up_pair_re = re.compile(rf"(?:\s+(?:for|in|with)\b|\s*\()(?:[^,;.]|(?<=\d)\.(?=\d)){{0,60}}?\band\s+(?P<num>{NUM})\s*(?P<unit>months|month|years|year)\b", re.I)
         stop = alternation(g["attribution"]["stop_events"])

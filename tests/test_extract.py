@@ -2091,3 +2091,16 @@ def test_pooled_individual_data_belong_to_no_one_trial_and_a_single_arm_s_figure
     text = ("MagnetisMM-3 enrolled 123 patients who received elranatamab. Cytokine release syndrome occurred in 57.7% of "
             "patients, none of it grade 3 or higher, but infections were common: 69.9% of patients had an infection.")
     assert [arms(r) for r in records(text)] == [[("elranatamab", 57.7, "%")], [("elranatamab", 69.9, "%")]]
+
+
+def test_clots_and_bleeding_on_clot_prevention_drugs_a_bracket_before_a_glued_citation_and_median_observation():
+    text = ("In the first, 667 people were randomly assigned to aspirin 100 mg, low-dose warfarin or enoxaparin 40 mg. "
+            "Serious clots, heart attacks or strokes occurred in 6.4% of those on aspirin, 8.2% on warfarin and 5.0% on "
+            "enoxaparin.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("AE", [("aspirin", 6.4, "%"), ("warfarin", 8.2, "%"), ("enoxaparin", 5.0, "%")])]
+    text = ("ZETA-7 randomised 289 patients to thalidomide-dexamethasone (TD) or melphalan-prednisone (MP).7 TD produced "
+            "more responses (68% vs 50%). After a median observation time of 5.9 years, median progression-free survival "
+            "was 16.7 months with TD and 20.7 months with MP.")
+    assert [arms(r) for r in records(text)] == [[("TD", 68, "%"), ("MP", 50, "%")], [("TD", 16.7, "months"), ("MP", 20.7, "months")]]
+    assert [r.months for r in records(text, kind="follow_up")] == [70.8]

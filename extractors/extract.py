@@ -93,6 +93,7 @@ SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
 COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:with|to)\s+", re.I)  # "compared with X, Y gave ..."
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
+GENERIC_CONTROL_NAMES = ("control", "comparator")  # arm names that say only that the arm is the control
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
                         "arm:drug-before-dose", "arm:same-drug")
 # words that set one value against another ("44.1 versus 8.1 months"), and with them those that set one treatment
@@ -1910,6 +1911,12 @@ class Extractor:
             holding = holding or [a for a in context if n in self.lexicon.regimens.get(a, ())]
             return holding[0] if n not in context and len(holding) == 1 else n
 
+        if k == 2 and len(context) == 2 and (generic := [i for i, (n, _) in enumerate(out) if n in GENERIC_CONTROL_NAMES]) and \
+                len(generic) == 1 and not any(a in self.lexicon.controls for a in context) and \
+                (other := out[1 - generic[0]][0]) and randomised_as(other) in context:
+            # "61.9 months in the daratumumab group compared with 34.4 months in the control group" after "D-Rd versus
+            # Rd": the control group is the arm the other is not
+            out[generic[0]] = (next(a for a in context if a != randomised_as(other)), "arm:the-control")
         named = [randomised_as(n) for n, _ in out if n]
         if k >= 2 and not from_to and len(context) >= k and len(named) < k and all(n in context for n in named):
             # "41 vs 23 months" after "randomized to lenalidomide or placebo"; "less frequent with

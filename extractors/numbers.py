@@ -217,7 +217,7 @@ class NumberGrammar:
                                              rf"(?!\s+(?:a\s+)?(?:median\s+of\s+)?\d)", re.I)
         # "76.2 months (over six years)", "57.2 months, or nearly five years": the same value restated
         self.restated_re = re.compile(rf"\d\s*(?:{unit_alt})\s*(?:\(|,?\s+or\s+)\s*(?:(?:{bound_alt})\s*)?$", re.I)
-        self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?P<num>{self.num})\s+(?P<unit>years?|months?|weeks?)\b(?!\s+(?:of\s+)?median)", re.I)
+        self.timepoint_at_re = re.compile(rf"\b(?:at|after)\s+(?:(?:about|around|approximately|roughly|nearly)\s+)?(?P<num>{self.num})\s+(?P<unit>years?|months?|weeks?)\b(?!\s+(?:of\s+)?median)", re.I)
         self.date_re = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b(?:19|20)\d{2}\b")
 
     # ------------------------------------------------------------------ helpers

@@ -2104,3 +2104,11 @@ def test_clots_and_bleeding_on_clot_prevention_drugs_a_bracket_before_a_glued_ci
             "was 16.7 months with TD and 20.7 months with MP.")
     assert [arms(r) for r in records(text)] == [[("TD", 68, "%"), ("MP", 50, "%")], [("TD", 16.7, "months"), ("MP", 20.7, "months")]]
     assert [r.months for r in records(text, kind="follow_up")] == [70.8]
+
+
+def test_the_control_group_is_the_arm_the_other_is_not_and_a_timepoint_at_about_six_months():
+    text = ("MAIA randomly assigned 737 patients to D-Rd or Rd. Median progression-free survival reached 61.9 months in "
+            "the daratumumab group compared with 34.4 months in the control group. The final overall-survival analysis "
+            "showed 90.3 months with D-Rd vs 64.1 months with Rd; the curves crossed at about six months.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("daratumumab", 61.9, "months"), ("Rd", 34.4, "months")]), ("OS", [("D-Rd", 90.3, "months"), ("Rd", 64.1, "months")])]

@@ -145,7 +145,7 @@ PAREN_AFTER_RE = re.compile(r"\s*(?:(?:regimen|group|cohort|arm)\s*)?\((?![^()]*
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
 # "(KR)", "(VBMCP/VBAD/B; 129)", "(8xeBEACOPP)": the abbreviation an arm is given
 DEVELOPMENT_CODE_RE = re.compile(r"[A-Za-z]{2,5}-?\d{3,8}")
-ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:\d{1,2}x)?(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,7}(?:-[A-Za-z0-9]{1,8}){0,2}(?:/[A-Z][A-Za-z0-9]{0,5}){0,3})(?:[;,][^()]{0,30})?\)")
+ABBREVIATION_DEF_RE = re.compile(r"(?:\s+(?:alone|only|together|combined|monotherapy|maintenance|therapy|acetate|hydrochloride|mesylate|citrate|sodium|malate|tosylate))*\s*\((?P<abbr>(?:\d{1,2}x)?(?:[A-Z]|[a-z]{1,3}(?=[A-Z]))[A-Za-z0-9]{0,7}(?:-[A-Za-z0-9]{1,8}){0,2}(?:/[A-Z][A-Za-z0-9]{0,5}){0,3})(?:[;,][^()]{0,30})?\)")
 CLAUSE_BREAK_RE = re.compile(r"\b(?:even though|although|though|despite|even if)\b", re.I)
 ROUTE_GAP_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?")  # "intravenous (n = 74) bortezomib": one arm
 BOTH_RE = re.compile(r"\bboth\b", re.I)

@@ -115,7 +115,9 @@ class Found:
 
 # "Half of them were still alive after 54.1 months", "half of the people who had X were alive at 14.6 months"
 # (before "at/after" for the timepoint that is not one, before the number for the value that is)
-HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\b(?:alive\s+(?:(?:at|after)\s+)?|(?:had\s+)?(?:lived|survived)\s+(?:for\s+)?|under\s+control\s+(?:for\s+)?|had\s+died\s+(?:by|within|after)\s+)$", re.I)
+# (and "Half of them lived without their myeloma getting worse for 11.4 months or more")
+HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\b(?:alive\s+(?:(?:at|after)\s+)?|(?:had\s+)?(?:lived|survived)\s+(?:for\s+)?|under\s+control\s+(?:for\s+)?|had\s+died\s+(?:by|within|after)\s+"
+                                  r"|(?:lived|survived)\s+without\b[^.;\d]{0,60}?\s+for\s+)$", re.I)
 # "the myeloma took 19 months to start growing again": how long until something happened, not a treatment's length
 TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out

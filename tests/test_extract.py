@@ -2112,3 +2112,14 @@ def test_the_control_group_is_the_arm_the_other_is_not_and_a_timepoint_at_about_
             "showed 90.3 months with D-Rd vs 64.1 months with Rd; the curves crossed at about six months.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [
         ("PFS", [("daratumumab", 61.9, "months"), ("Rd", 34.4, "months")]), ("OS", [("D-Rd", 90.3, "months"), ("Rd", 64.1, "months")])]
+
+
+def test_an_abbreviation_for_drugs_given_together_a_lay_median_with_or_more_and_transplant_related_deaths():
+    text = ("At the MD Anderson Cancer Center, 202 people were put at random into two groups. One group had melphalan "
+            "alone; the other had busulfan and melphalan together (Bu-Mel). The people who had Bu-Mel lived without their "
+            "myeloma getting worse for a median of 64.7 months, against 33.6 months for those who had melphalan alone.")
+    assert [arms(r) for r in records(text)] == [[("Bu-Mel", 64.7, "months"), ("melphalan", 33.6, "months")]]
+    text = ("KarMMa-2 treated 37 people with ide-cel. Half of them lived without their myeloma getting worse for 11.4 "
+            "months or more. Transplant-related deaths were 3%.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("idecabtagene vicleucel", 11.4, "months")]), ("TRM", [("idecabtagene vicleucel", 3, "%")])]

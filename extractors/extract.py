@@ -133,6 +133,7 @@ RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 IMPLIED_RESPECTIVELY_RE = re.compile(
     r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?"
     r"(?:(?P<arms>[^.;()]{1,80}?)\s+(?:groups|arms|cohorts)\b|(?:groups|arms|cohorts)\s+(?P<labels>[^.;()]{1,40}))", re.I)
+IMPLIED_LIST_RE = re.compile(r"\s*(?:with|on|for)\s+(?P<arms>[^.;()]{1,80})(?=\s*(?:[.;)]|,\s+(?:and|but|while|whereas)\b|$))(?P<labels>)", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
 PAIR_JOIN_RE = re.compile(r"^(?:[^.]|\.(?=\d))*?(?:\band\b|;)")
 CLAUSE_AFTER_VALUE_RE = re.compile(r"[,;(]|\band\b")  # "72% had grade 3 or higher adverse events, and ... infections"
@@ -1733,12 +1734,6 @@ class Extractor:
                 rules.append("arm:both")
         if len(vals) == 1 and arms[0][0] is None:
             return None
-        if len(vals) >= 2 and all(a is None for a, _ in arms) and state.randomisation == state.randomised_arms == [state.single_arm] \
-                and not any(COMPARISON_LINK_RE.search(link) for link in g.links):
-            # a single-arm study's figures by subgroup ("the rates were 78%, 86% and 79% for patients with zero, one,
-            # and two or more high-risk abnormalities"): each is its one arm's (read_sentence gives each its record)
-            arms = [(state.randomisation[0], "arm:single-arm-subgroups")] * len(vals)
-            rules.append("arm:single-arm-subgroups")
 
         trial, trial_rule = self._trial_for(vals, text, s_start, named, state)
         if trial:
@@ -1815,8 +1810,10 @@ class Extractor:
                         return [(a, "arm:respectively") for a in arms]
         # "8.8% and 21.3% of patients in the D-VRd and VRd arms": "respectively" left unsaid
         listed = IMPLIED_RESPECTIVELY_RE.match(s, vals[-1].end) if k >= 2 and not resp else None
+        # ("disease-free survival of 67.9%, 74.6% and 73.0% with AC-T, AC-TH and TCH": the arms listed alone)
+        listed = listed or (IMPLIED_LIST_RE.match(s, vals[-1].end) if k >= 3 and not resp else None)
         if listed and all(BARE_LINK_RE.match(s[a.end : b.start]) for a, b in zip(vals, vals[1:])):
-            group = "arms" if listed["arms"] else "labels"
+            group = next(g for g in ("arms", "labels") if listed[g])
             lst = self.arm_phrases(text, ms, s_start + listed.start(group), s_start + listed.end(group), join=False)
             if len(lst) == k and all(BARE_LINK_RE.match(text[a[2] : b[1]]) for a, b in zip(lst, lst[1:])):
                 rules.append("arm:respectively-implied")
@@ -1889,6 +1886,10 @@ class Extractor:
                 len(both) == 2 and set(both) == set(context):
             # "adverse events with D-VMP and VMP were thrombocytopenia (46.5% vs 45.1%)": the arms in the order named
             out = [(both[0], "arm:pair-named-before"), (both[1], "arm:pair-named-before")]
+        # ("... 73.0% with AC-T, AC-TH and TCH, and overall survival of 78.7%, 85.9% and 83.3%": the arms listed before
+        # are the list of the comparison just made, not the next value's arm)
+        out = [(None, None) if k >= 2 and r == "arm:before-value" and len(parts := n.split(" and ")) >= 2 and set(parts) <= set(context)
+               else (n, r) for n, r in out]
         unnamed = [i for i, (n, _) in enumerate(out) if n is None]
         earlier = list(dict.fromkeys(n for n, _ in out if n))
         if resp and unnamed and unnamed == list(range(k - len(unnamed), k)) and len(unnamed) == len(earlier) >= 2:

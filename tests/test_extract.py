@@ -2123,3 +2123,13 @@ def test_an_abbreviation_for_drugs_given_together_a_lay_median_with_or_more_and_
             "months or more. Transplant-related deaths were 3%.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [
         ("PFS", [("idecabtagene vicleucel", 11.4, "months")]), ("TRM", [("idecabtagene vicleucel", 3, "%")])]
+
+
+def test_values_listed_before_their_arms_and_the_next_comparison_of_the_same_arms():
+    text = ("BCIRG 006 randomised 3,222 women to AC-T, AC-TH or TCH. The ten-year update told the same story: disease-free "
+            "survival of 67.9%, 74.6% and 73.0% with AC-T, AC-TH and TCH, and overall survival of 78.7%, 85.9% and 83.3%. "
+            "People who had isatuximab lived for a median of 24.6 months, compared with 17.7 months for those who had "
+            "pomalidomide and dexamethasone.")
+    assert [arms(r) for r in records(text)][:2] == [
+        [("AC-T", 67.9, "%"), ("AC-TH", 74.6, "%"), ("TCH", 73.0, "%")], [("AC-T", 78.7, "%"), ("AC-TH", 85.9, "%"), ("TCH", 83.3, "%")]]
+    assert arms(records(text)[2])[1] == ("pomalidomide and dexamethasone", 17.7, "months")

@@ -93,6 +93,7 @@ SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
 COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:with|to)\s+", re.I)  # "compared with X, Y gave ..."
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
+FROM_TO_RULES = {"arm:from-to-subject", "arm:from-to-backbone"}  # "improved PFS from 13 to 30 months": the control's value first
 GENERIC_CONTROL_NAMES = ("control", "comparator")  # arm names that say only that the arm is the control
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
                         "arm:drug-before-dose", "arm:same-drug")
@@ -1144,7 +1145,7 @@ class Extractor:
                 elif rec:
                     records.append(rec)
                     named_arms = [a.name for a in rec.arms if a.name and not a.name.startswith("not receiving")]
-                    if len(named_arms) >= 2:  # "(50.0% with D-Rd vs 35.3% with Rd) and pneumonia (13.7% vs 7.9%)"
+                    if len(named_arms) >= 2 and not FROM_TO_RULES & set(rec.rules):  # "(50.0% with D-Rd vs 35.3% with Rd) and pneumonia (13.7% vs 7.9%)"
                         state.randomised_arms = list(dict.fromkeys(named_arms))[:4]
 
         # The reader remembers the randomisation, the endpoint and the trial for the sentences that follow.
@@ -1158,7 +1159,8 @@ class Extractor:
         # need no "it was" to take the endpoint
         state.asked = s.rstrip().endswith(("?", ":")) or (state.asked and LABEL_LINE_RE.fullmatch(s) is not None)
         state.last_sentence_arms = [p[0] for p in self.arm_phrases(text, ms, s_start, s_end)]
-        compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2]
+        # (not "from 17.7 to 37.2 months", which names the control first whatever order the article keeps)
+        compared = [r for r in records if r.kind == "result" and sum(1 for a in r.arms if a.name) >= 2 and not FROM_TO_RULES & set(r.rules)]
         cue = self.randomisation_re.search(s)
         # "randomised to X or Y"; "X (n = 180) vs standard care (n = 179)": the arms on both sides of "vs"
         cue_from = None if not cue else s_start if cue.group(0).lower().startswith(("vs", "versus")) else s_start + cue.start()
@@ -1942,8 +1944,10 @@ class Extractor:
                 controls := [a for a in context if a in self.lexicon.controls or self._is_backbone(a, context, state)]) and len(controls) == 1:
             # "median PFS more than doubled, from 7.3 months to 15.0 months" after "inavolisib or placebo"
             out = [(controls[0], "arm:randomisation-context"), (next(a for a in context if a != controls[0]), "arm:randomisation-context")]
-        if from_to and k == 2 and out[0][0] is None and out[1][0] in context and len(context) == 2:
-            # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo"
+        if from_to and k == 2 and out[0][0] is None and out[1][0] and randomised_as(out[1][0]) in context and len(context) == 2:
+            # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo" (or
+            # "Adding thalidomide increased median OS from 32.7 to 39.3 months" after "MPT or MP")
+            out[1] = (randomised_as(out[1][0]), out[1][1])
             out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")
         if k == 2 and out[0][0] and out[1][0] is None and (c := COMPARED_AFTER_RE.match(s, vals[1].end)):
             # "X roughly tripled median PFS, 5.6 vs 1.7 months, compared with chemotherapy": the other arm

@@ -2133,3 +2133,14 @@ def test_values_listed_before_their_arms_and_the_next_comparison_of_the_same_arm
     assert [arms(r) for r in records(text)][:2] == [
         [("AC-T", 67.9, "%"), ("AC-TH", 74.6, "%"), ("TCH", 73.0, "%")], [("AC-T", 78.7, "%"), ("AC-TH", 85.9, "%"), ("TCH", 83.3, "%")]]
     assert arms(records(text)[2])[1] == ("pomalidomide and dexamethasone", 17.7, "months")
+
+
+def test_a_from_to_comparison_leaves_the_order_of_the_arms_and_very_good_partial_responses():
+    text = ("PAOLA-9 randomised 806 patients to olaparib plus bevacizumab or placebo plus bevacizumab. In HRD-positive "
+            "patients, adding olaparib took median PFS from 17.7 months to 37.2 months. In HRD-positive tumors without a "
+            "BRCA mutation it was 28.1 vs 16.6 months. Very good partial responses or better were seen in 23% and 7%, "
+            "respectively.")
+    ob, pb = "olaparib and bevacizumab", "placebo and bevacizumab"
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [(pb, 17.7, "months"), (ob, 37.2, "months")]), ("PFS", [(ob, 28.1, "months"), (pb, 16.6, "months")]),
+        ("VGPR", [(ob, 23, "%"), (pb, 7, "%")])]

@@ -311,8 +311,8 @@ def test_gold_file_is_consistent_with_its_article(path):
             assert arm["value"] is not None, "not-reached values belong in optional_results"
     for s in gold["sample_sizes"]:
         assert f"{s['n']:,}" in article or str(s["n"]) in article, s
-    for f in gold["follow_ups"]:
-        assert f"{f['months']:g}" in article, f
+    for f in gold["follow_ups"]:  # in months, or in years as the article gives it ("5.9 years" is 70.8 months)
+        assert f"{f['months']:g}" in article or f"{round(f['months'] / 12, 2):g} years" in article, f
     for trial in gold["trials"]["required"]:
         assert normalise_trial(trial)
 

@@ -94,6 +94,7 @@ LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunothera
 COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:with|to)\s+", re.I)  # "compared with X, Y gave ..."
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
 FROM_TO_RULES = {"arm:from-to-subject", "arm:from-to-backbone"}  # "improved PFS from 13 to 30 months": the control's value first
+EVENT_LIST_TAIL_RE = re.compile(r"\s*\)(?:,?\s*(?:and\s+)?[A-Za-z][\w\s/-]{0,40}?\s*\((?:in\s+)?\d[\d.]*\s*%(?:\s+of\s+patients)?\))*,?\s+(?:for|with|in|on)\s+(?:the\s+)?")
 GENERIC_CONTROL_NAMES = ("control", "comparator")  # arm names that say only that the arm is the control
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
                         "arm:drug-before-dose", "arm:same-drug")
@@ -158,7 +159,7 @@ BOTH_GROUPS_RE = re.compile(r"\s+(?:(?:of\s+)?(?:the\s+)?(?:patients|people)\s+)
 # the other name of a trial or a drug: "BMT CTN 0702 trial, also known as StaMINA", "DRAMMATIC (SWOG S1803)",
 # "Imfinzi, also known as durvalumab, plus ..."
 _ALSO_CALLED = r"(?:also\s+)?(?:known\s+as|called|named|sold\s+as|marketed\s+as|a\.k\.a\.|aka)\s+"
-ALIAS_GAP_RE = re.compile(rf"\s*\(\s*(?:{_ALSO_CALLED})?|(?:\s+(?:trial|study))?,?\s+{_ALSO_CALLED}", re.I)
+ALIAS_GAP_RE = re.compile(rf"(?:\s+(?:trial|study))?\s*\(\s*(?:{_ALSO_CALLED})?|(?:\s+(?:trial|study))?,?\s+{_ALSO_CALLED}", re.I)
 # a name in capitals (five or more) listed right after or before a trial's name
 _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?:\s+(?:and|or|vs\.?|versus)\s+|,\s+)"
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
@@ -1969,6 +1970,11 @@ class Extractor:
             first = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
             if len(arms) == 1 and first:
                 out[0] = (first[0][0], "arm:sentence-subject")
+        if k == 1 and out[0][0] is None and (tail := EVENT_LIST_TAIL_RE.match(s, vals[0].end)) and \
+                (arm := self.arm_phrases(text, ms, s_start + tail.end(), s_end)) and arm[0][1] == s_start + tail.end():
+            # "neurotoxic effects (69.9%), neutropenia (67.1%), and alopecia (58.4%) for carboplatin-paclitaxel": the
+            # arm after the list of events the value is one of
+            out[0] = (arm[0][0], "arm:after-event-list")
         if k == 1 and out[0][0] is None and len(state.randomisation) == 1:  # the one arm of a single-arm study
             out[0] = (state.randomisation[0], "arm:single-arm")
         elif k >= 2 and not any(n for n, _ in out) and len(state.randomisation) == 1 and not re.search(r"\b(?:arms|groups|cohorts)\b", s) and (

@@ -2144,3 +2144,18 @@ def test_a_from_to_comparison_leaves_the_order_of_the_arms_and_very_good_partial
     assert [(r.endpoint, arms(r)) for r in records(text)] == [
         ("PFS", [(pb, 17.7, "months"), (ob, 37.2, "months")]), ("PFS", [(ob, 28.1, "months"), (pb, 16.6, "months")]),
         ("VGPR", [(ob, 23, "%"), (pb, 7, "%")])]
+
+
+def test_a_group_code_in_brackets_after_trial_a_sponsor_study_number_and_events_listed_before_their_arm():
+    text = ("The SHAPE trial (CCTG CX.5) randomly assigned 700 women to simple or radical hysterectomy. Within four weeks, "
+            "urinary incontinence occurred in 2.4% of women in the simple hysterectomy group and in 5.5% of those in the "
+            "radical hysterectomy group. The evidence also comes from a study known as Study 20090482, in which 1,718 "
+            "people took part. The phase 1 study 124 patients were treated in was small.")
+    recs = records(text)
+    assert [r.trial for r in records(text, kind="trial")] == ["SHAPE", "20090482"]
+    assert [(r.trial, r.endpoint) for r in recs] == [("SHAPE", "AE")]
+    text = ("IPASS randomised 1,217 patients to gefitinib or carboplatin-paclitaxel. The most common adverse events were "
+            "rash or acne (in 66.2% of patients) and diarrhea (46.6%) for gefitinib and neurotoxic effects (69.9%), "
+            "neutropenia (67.1%), and alopecia (58.4%) for carboplatin-paclitaxel.")
+    got = [a for r in records(text) for a in arms(r)]
+    assert ("carboplatin and paclitaxel", 67.1, "%") in got and ("carboplatin and paclitaxel", 58.4, "%") in got

@@ -95,6 +95,8 @@ COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:w
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
 FROM_TO_RULES = {"arm:from-to-subject", "arm:from-to-backbone"}  # "improved PFS from 13 to 30 months": the control's value first
 EVENT_LIST_TAIL_RE = re.compile(r"\s*\)(?:,?\s*(?:and\s+)?[A-Za-z][\w\s/-]{0,40}?\s*\((?:in\s+)?\d[\d.]*\s*%(?:\s+of\s+patients)?\))*,?\s+(?:for|with|in|on)\s+(?:the\s+)?")
+THE_TWO_ARMS_RE = re.compile(r"\s*(?:%|percent)?\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:given|receiving|on|in|with)\s+"
+                             r"the\s+two\s+(?:[a-z-]+\s+)?(?:regimens|arms|groups|combinations|treatments)\b", re.I)
 GENERIC_CONTROL_NAMES = ("control", "comparator")  # arm names that say only that the arm is the control
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
                         "arm:drug-before-dose", "arm:same-drug")
@@ -1151,10 +1153,10 @@ class Extractor:
 
         # The reader remembers the randomisation, the endpoint and the trial for the sentences that follow.
         results = [r for r in records if r.kind == "result"]
-        named_endpoints = {m.canon for m in ms if m.label == "ENDPOINT"}
-        # "The researchers also looked at event-free survival: ..." then "This was a median of 8.2 months ..."
-        state.last_endpoint = results[-1].endpoint if results else (
-            named_endpoints.pop() if len(named_endpoints) == 1 else None)
+        named_endpoints = [m.canon for m in ms if m.label == "ENDPOINT"]
+        # "The researchers also looked at event-free survival: ..." then "This was a median of 8.2 months ..." ("an even
+        # deeper response, called MRD-negative, ..." then "This happened in 22.3% ...": the endpoint named last)
+        state.last_endpoint = results[-1].endpoint if results else (named_endpoints[-1] if named_endpoints else None)
         state.last_endpoints = list(dict.fromkeys(r.endpoint for r in results))
         # a question's answer, and the items of a list a colon opens ("... was:" then "Venetoclax and rituximab: 70.1%"),
         # need no "it was" to take the endpoint
@@ -1921,6 +1923,13 @@ class Extractor:
             # "61.9 months in the daratumumab group compared with 34.4 months in the control group" after "D-Rd versus
             # Rd": the control group is the arm the other is not
             out[generic[0]] = (next(a for a in context if a != randomised_as(other)), "arm:the-control")
+        # "26.8% and 19.5% of patients given the two targeted regimens and 1.8% of those given chemotherapy": the
+        # randomised arms other than the control, in order
+        if k >= 3 and (few := THE_TWO_ARMS_RE.match(s, vals[1].end)) and out[0][0] is None and out[1][0] is None and len(context) == k:
+            active = [a for a in context if a not in self.lexicon.controls and a != out[2][0]
+                      and not self._is_backbone(a, context, state)][:2]
+            if len(active) == 2:
+                out[0], out[1] = (active[0], "arm:the-two-arms"), (active[1], "arm:the-two-arms")
         named = [randomised_as(n) for n, _ in out if n]
         if k >= 2 and not from_to and len(context) >= k and len(named) < k and all(n in context for n in named):
             # "41 vs 23 months" after "randomized to lenalidomide or placebo"; "less frequent with

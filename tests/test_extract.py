@@ -2159,3 +2159,15 @@ def test_a_group_code_in_brackets_after_trial_a_sponsor_study_number_and_events_
             "neutropenia (67.1%), and alopecia (58.4%) for carboplatin-paclitaxel.")
     got = [a for r in records(text) for a in arms(r)]
     assert ("carboplatin and paclitaxel", 67.1, "%") in got and ("carboplatin and paclitaxel", 58.4, "%") in got
+
+
+def test_the_two_targeted_regimens_and_an_endpoint_named_last_before_this_happened():
+    text = ("BEACON-9 randomly assigned patients to encorafenib, binimetinib and cetuximab (the triplet), to encorafenib "
+            "and cetuximab (the doublet), or to irinotecan with cetuximab (the control group). Confirmed responses were "
+            "seen in 26.8% and 19.5% of patients given the two targeted regimens and in 1.8% of those given the control "
+            "group's regimen.")
+    assert [arms(r) for r in records(text)] == [[("encorafenib and binimetinib and cetuximab", 26.8, "%"),
+                                                 ("encorafenib and cetuximab", 19.5, "%"), ("control", 1.8, "%")]]
+    text = ("ALCYONE randomised 706 people to D-VMP or VMP. Some people got an even deeper response, called MRD-negative. "
+            "This happened in 22.3% of people who had D-VMP, compared with 6.2% of those who had VMP.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [("MRD", [("D-VMP", 22.3, "%"), ("VMP", 6.2, "%")])]

@@ -128,7 +128,7 @@ ENDPOINT_WAS_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|is|of)\s*")  # "
 AND_NEXT_RE = re.compile(r"\s+and\s+\d")  # "95% and 90% of patients achieved ..."
 # "lived for 19.4 months or more without their myeloma getting worse": an endpoint right after the value
 RIGHT_AFTER_RE = re.compile(r"\s*(?:or\s+(?:more|longer|so)\s*)?")
-VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|(?:\s+of\s+(?:them|those|these|patients|people|participants|women|men|children))?\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
+VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:\s+of\s+(?:all\s+)?(?:the\s+)?(?:patients|people|participants)(?=\s+$)|(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|(?:\s+of\s+(?:them|those|these|patients|people|participants|women|men|children))?\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
 LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")

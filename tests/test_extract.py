@@ -2171,3 +2171,15 @@ def test_the_two_targeted_regimens_and_an_endpoint_named_last_before_this_happen
     text = ("ALCYONE randomised 706 people to D-VMP or VMP. Some people got an even deeper response, called MRD-negative. "
             "This happened in 22.3% of people who had D-VMP, compared with 6.2% of those who had VMP.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [("MRD", [("D-VMP", 22.3, "%"), ("VMP", 6.2, "%")])]
+
+
+def test_a_value_s_patients_who_responded_and_event_free_survival_in_lay_words():
+    text = ("CheckMate 9LA randomised 719 patients to nivolumab plus ipilimumab with chemotherapy or chemotherapy alone. "
+            "Median progression-free survival was 6.7 months for the combination and 5.0 months for chemotherapy, and 38% "
+            "of patients responded to the combination, compared with 25% on chemotherapy alone.")
+    assert [r.endpoint for r in records(text)] == ["PFS", "ORR"]
+    text = ("APL0406 randomised 276 people to ATRA and arsenic trioxide or ATRA and chemotherapy. After two years, 97 out of "
+            "every 100 people on ATRA and arsenic trioxide were alive without their leukaemia coming back or another "
+            "event, compared with 86 out of every 100 people on ATRA and chemotherapy. Only 1% of people on ATRA and "
+            "arsenic trioxide had their leukaemia come back, compared with 18% of people on ATRA and chemotherapy.")
+    assert [r.endpoint for r in records(text)] == ["EFS", "PROGRESSION"]

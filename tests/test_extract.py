@@ -2183,3 +2183,11 @@ def test_a_value_s_patients_who_responded_and_event_free_survival_in_lay_words()
             "event, compared with 86 out of every 100 people on ATRA and chemotherapy. Only 1% of people on ATRA and "
             "arsenic trioxide had their leukaemia come back, compared with 18% of people on ATRA and chemotherapy.")
     assert [r.endpoint for r in records(text)] == ["EFS", "PROGRESSION"]
+
+
+def test_a_pulsed_drug_joins_its_arm_and_very_good_partial_remissions():
+    text = ("A total of 289 patients were randomised to thalidomide 200 mg daily with pulsed dexamethasone 40 mg, in 28-day "
+            "cycles, or to MP. On response, TD won comfortably: complete plus very good partial remissions were seen in "
+            "26% vs 13% of patients.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("VGPR", [("thalidomide and dexamethasone", 26, "%"), ("MP", 13, "%")])]

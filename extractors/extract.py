@@ -309,6 +309,7 @@ class ReaderState:
     single_arm: str | None = None  # the treatment of a study said to be single-arm (or given to every patient)
     backbone: str | None = None  # the arm without the drug of a randomisation "X with or without Y" (its control)
     group_names: set[str] = field(default_factory=set)  # the arms the article names "the X group" anywhere
+    title_treatment: str | None = None  # the one treatment the article's title names ("what I learned about etentamig")
 
 
 @dataclass
@@ -1986,6 +1987,10 @@ class Extractor:
             out[0] = (arm[0][0], "arm:after-event-list")
         if k == 1 and out[0][0] is None and len(state.randomisation) == 1:  # the one arm of a single-arm study
             out[0] = (state.randomisation[0], "arm:single-arm")
+        elif k == 1 and out[0][0] is None and not state.randomisation and state.title_treatment:
+            # "The once-every-three-weeks bispecific: what I learned reading about etentamig": no arm known, the treatment
+            # the title names
+            out[0] = (state.title_treatment, "arm:title-treatment")
         elif k >= 2 and not any(n for n, _ in out) and len(state.randomisation) == 1 and not re.search(r"\b(?:arms|groups|cohorts)\b", s) and (
                 state.single_arm == state.randomisation[0]
                 or not any(COMPARISON_LINK_RE.search(s, a.end, b.start) for a, b in zip(vals, vals[1:]))):
@@ -2107,6 +2112,8 @@ class Extractor:
         in_headline = {m.canon for m in mentions if m.label == "TRIAL" and any(a <= m.start < e for a, e in headline)}
         main_trial = in_headline.pop() if len(in_headline) == 1 else None  # a title naming several trials has no one trial
         state = ReaderState(group_names={m.canon for m in mentions if m.rule == "arm:named-group"})
+        in_title = list(dict.fromkeys(n for a, e in headline for n in self._named_treatments(doc.text, mentions, a, e)))
+        state.title_treatment = in_title[0] if len(in_title) == 1 else None
         records: list[DraftRecord] = []
         traces: list[Trace] = []
         trial_first: dict[str, Evidence] = {}

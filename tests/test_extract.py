@@ -2192,3 +2192,11 @@ def test_a_pulsed_drug_joins_its_arm_and_very_good_partial_remissions():
             "26% vs 13% of patients.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [
         ("VGPR", [("thalidomide and dexamethasone", 26, "%"), ("MP", 13, "%")])]
+
+
+def test_the_one_treatment_a_title_names_holds_figures_no_arm_claims_and_years_ago_are_no_value():
+    text = ("The once-every-three-weeks bispecific: what I learned reading about etentamig\n\n"
+            "It was a phase 1 study (NCT03933735) that started with dose escalation. Across all 124 patients, 57% "
+            "responded. \"Four years ago, median survival was about a year and a half,\" said an investigator.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [("ORR", [("etentamig", 57, "%")])]
+    assert [r.n for r in records(text, kind="sample_size")] == [124]

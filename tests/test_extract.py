@@ -2200,3 +2200,10 @@ def test_the_one_treatment_a_title_names_holds_figures_no_arm_claims_and_years_a
             "responded. \"Four years ago, median survival was about a year and a half,\" said an investigator.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [("ORR", [("etentamig", 57, "%")])]
     assert [r.n for r in records(text, kind="sample_size")] == [124]
+
+
+def test_an_mrd_negative_complete_remission_rate_is_an_mrd_rate():
+    text = ("PhALLCON randomised 245 adults to ponatinib or imatinib. The rate of MRD-negative complete remission at the "
+            "end of induction was 34.4% with ponatinib vs 16.7% with imatinib. Minimal residual disease-negative complete "
+            "response was seen in 25% vs 10%.")
+    assert [r.endpoint for r in records(text)] == ["MRD", "MRD"]

@@ -1043,7 +1043,7 @@ FLOORS = {
     (227, 238): {"results": 0.93, "trials": 0.99, "sample_sizes": 0.93, "follow_ups": 0.92},
     (239, 250): {"results": 0.95, "trials": 0.99, "sample_sizes": 0.92, "follow_ups": 0.90},
     (251, 262): {"results": 0.96, "trials": 0.97, "sample_sizes": 0.88, "follow_ups": 0.81},
-    (263, 274): {"results": 0.71, "trials": 0.87, "sample_sizes": 0.85, "follow_ups": 0.99},
+    (263, 274): {"results": 0.76, "trials": 0.87, "sample_sizes": 0.87, "follow_ups": 0.99},
 }
 
 

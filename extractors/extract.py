@@ -97,6 +97,7 @@ FROM_TO_RULES = {"arm:from-to-subject", "arm:from-to-backbone"}  # "improved PFS
 EVENT_LIST_TAIL_RE = re.compile(r"\s*\)(?:,?\s*(?:and\s+)?[A-Za-z][\w\s/-]{0,40}?\s*\((?:in\s+)?\d[\d.]*\s*%(?:\s+of\s+patients)?\))*,?\s+(?:for|with|in|on)\s+(?:the\s+)?")
 THE_TWO_ARMS_RE = re.compile(r"\s*(?:%|percent)?\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:given|receiving|on|in|with)\s+"
                              r"the\s+two\s+(?:[a-z-]+\s+)?(?:regimens|arms|groups|combinations|treatments)\b", re.I)
+SEVERAL_ARMS_RE = re.compile(r"\b(?:arms|groups|cohorts)\b")  # "ranged from 48.0% to 56.3% across the four arms"
 GENERIC_CONTROL_NAMES = ("control", "comparator")  # arm names that say only that the arm is the control
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
                         "arm:drug-before-dose", "arm:same-drug")
@@ -654,14 +655,14 @@ class Extractor:
                 continue
             compared.update({(n, unit): f"{n} {plural(n, unit)}" for n in (count(m["a"]), count(m["b"]))})
         # ("one year of trastuzumab" and "two years of trastuzumab": the arm named with its treatment, as written)
-        treatment: dict[tuple[int, str], tuple[str, str]] = {}
+        treatment: dict[tuple[int, str], str] = {}  # (number, unit) -> the treatment named after it
         for m in self.durations_of_re.finditer(text):
             unit = m["u"].lower()
             if m["u1"].lower() == unit:
                 for g in ("a", "b"):
                     n = count(m[g])
                     compared[(n, unit)] = f"{m[g].lower()} {plural(n, unit)} of {m['t1']}"
-                    treatment[(n, unit)] = (m["t1"], m[g])
+                    treatment[(n, unit)] = m["t1"]
         if not compared:
             return mentions
         taken = [(m.start, m.end) for m in mentions]
@@ -669,14 +670,14 @@ class Extractor:
         covered = set()  # the treatment's own mention after its duration ("one year of trastuzumab")
         found = list(self.duration_arm_re.finditer(text))
         if treatment:  # "for observation, one year and two years of trastuzumab": a list of the durations before it
-            t = alternation({name for name, _ in treatment.values()})
+            t = alternation(set(treatment.values()))
             found += re.finditer(rf"\b(?P<arm>(?P<n>{self.duration_num})[- ](?P<u>month|year|week)s?)(?=(?:\s*(?:,|and|or)\s*"
                                  rf"{self.duration_num}[- ](?:month|year|week)s?)*\s+of\s+(?:{t})\b)", text, re.I)
         for m in found:
             n, unit = count(m["n"]), m["u"].lower()
             a, b = m.span("arm")
             if (n, unit) in compared and not any(x < b and a < y for x, y in taken):
-                if (n, unit) in treatment and (of := re.match(rf"\s+of\s+{re.escape(treatment[(n, unit)][0])}\b", text[b:], re.I)):
+                if (n, unit) in treatment and (of := re.match(rf"\s+of\s+{re.escape(treatment[(n, unit)])}\b", text[b:], re.I)):
                     covered |= {id(m) for m in mentions if b <= m.start < b + of.end()}
                     b += of.end()
                 taken.append((a, b))
@@ -1926,7 +1927,7 @@ class Extractor:
             out[generic[0]] = (next(a for a in context if a != randomised_as(other)), "arm:the-control")
         # "26.8% and 19.5% of patients given the two targeted regimens and 1.8% of those given chemotherapy": the
         # randomised arms other than the control, in order
-        if k >= 3 and (few := THE_TWO_ARMS_RE.match(s, vals[1].end)) and out[0][0] is None and out[1][0] is None and len(context) == k:
+        if k >= 3 and THE_TWO_ARMS_RE.match(s, vals[1].end) and out[0][0] is None and out[1][0] is None and len(context) == k:
             active = [a for a in context if a not in self.lexicon.controls and a != out[2][0]
                       and not self._is_backbone(a, context, state)][:2]
             if len(active) == 2:
@@ -1965,14 +1966,15 @@ class Extractor:
             after = self.arm_phrases(text, ms, s_start + c.end(), s_start + min(len(s), c.end() + 60))
             if after and after[0][1] - s_start - c.end() <= 25 and after[0][0] != out[0][0]:
                 out[1] = (after[0][0], "arm:compared-after")
-        if k == 2 and out[0][0] and out[1][0] is None and WITHOUT_AFTER_RE.match(s, vals[1].end):
-            # "6.7 months with Optune and 4.0 months without": the randomised arm without it, else "not receiving" it
-            others = [a for a in dict.fromkeys(context + state.randomisation) if out[0][0] not in a]
-            out[1] = (others[0] if len(others) == 1 else f"not receiving {out[0][0]}", "arm:without-it")
-        if k == 2 and out[0][0] and out[1][0] is None and OTHER_ARM_AFTER_RE.match(s, vals[1].end):
+        if k == 2 and out[0][0] and out[1][0] is None and (without := WITHOUT_AFTER_RE.match(s, vals[1].end)
+                                                           or OTHER_ARM_AFTER_RE.match(s, vals[1].end)):
+            # "6.7 months with Optune and 4.0 months without": the randomised arm without it, else "not receiving" it;
+            # "57 out of every 100 in the other group": the randomised arm other than the one named
             others = [a for a in dict.fromkeys(context + state.randomisation) if randomised_as(out[0][0]) != a and out[0][0] not in a]
             if len(others) == 1:
-                out[1] = (others[0], "arm:the-other")
+                out[1] = (others[0], "arm:without-it" if without.re is WITHOUT_AFTER_RE else "arm:the-other")
+            elif without.re is WITHOUT_AFTER_RE:
+                out[1] = (f"not receiving {out[0][0]}", "arm:without-it")
         if k == 1 and out[0][0] is None:
             # "Among the 176 patients who received X, CRS occurred in 76.1%; CRS was grade 3 or 4 in
             # 1.1%": the one arm the sentence is about
@@ -1991,7 +1993,7 @@ class Extractor:
             # "The once-every-three-weeks bispecific: what I learned reading about etentamig": no arm known, the treatment
             # the title names
             out[0] = (state.title_treatment, "arm:title-treatment")
-        elif k >= 2 and not any(n for n, _ in out) and len(state.randomisation) == 1 and not re.search(r"\b(?:arms|groups|cohorts)\b", s) and (
+        elif k >= 2 and not any(n for n, _ in out) and len(state.randomisation) == 1 and not SEVERAL_ARMS_RE.search(s) and (
                 state.single_arm == state.randomisation[0]
                 or not any(COMPARISON_LINK_RE.search(s, a.end, b.start) for a, b in zip(vals, vals[1:]))):
             # "their overall response rate was 74%, versus 86% for BCMA-naive patients": subgroups of the one cohort;

@@ -138,7 +138,7 @@ RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 IMPLIED_RESPECTIVELY_RE = re.compile(
     r"\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:in|with|on)\s+(?:the\s+)?"
     r"(?:(?P<arms>[^.;()]{1,80}?)\s+(?:groups|arms|cohorts)\b|(?:groups|arms|cohorts)\s+(?P<labels>[^.;()]{1,40}))", re.I)
-IMPLIED_LIST_RE = re.compile(r"\s*(?:with|on|for)\s+(?P<arms>[^.;()]{1,80})(?=\s*(?:[.;)]|,\s+(?:and|but|while|whereas)\b|$))(?P<labels>)", re.I)
+IMPLIED_LIST_RE = re.compile(r"\s*(?:with|on|for)\s+(?P<arms>[^.;()]{1,80})(?=\s*(?:[.;)]|,\s+(?:and|but|while|whereas)\b|$))", re.I)
 # what joins two "X vs Y" pairs: "... (HR 0.62) and 5.7 vs 2.1 months", "...; 41 vs 23 months"
 PAIR_JOIN_RE = re.compile(r"^(?:[^.]|\.(?=\d))*?(?:\band\b|;)")
 CLAUSE_AFTER_VALUE_RE = re.compile(r"[,;(]|\band\b")  # "72% had grade 3 or higher adverse events, and ... infections"
@@ -279,6 +279,12 @@ def unclaimed_uses(text: str, names, spans: list[tuple[int, int]], flags: int = 
     other uses of a name once it is known to be a trial, regimen or drug."""
     return [u for u in re.finditer(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])", text, flags)
             if not any(a < u.end() and u.start() < b for a, b in spans)]
+
+
+def clause_end_after(s: str, pos: int) -> int:
+    """Where the clause going on at pos ends: the next semicolon, else the end of the sentence s."""
+    end = s.find(";", pos)
+    return len(s) if end < 0 else end
 
 
 def list_parts(text: str, sep: re.Pattern, lo: int, sep_until: int, hi: int) -> list[tuple[int, int]]:
@@ -1082,7 +1088,7 @@ class Extractor:
         labels = list(dict.fromkeys(m.canon for m in arm_ms if m.rule == "arm:label"))
         # ("196 patients with relapsed/refractory multiple myeloma who received standard-of-care ide-cel at 11 US
         # academic centers ...; 211 patients had undergone leukapheresis": the treatment of the sample's clause)
-        clause_end = min(s.find(";", samples[0].end) % (len(s) + 1), samples[0].end + 120) if samples else 0
+        clause_end = min(clause_end_after(s, samples[0].end), samples[0].end + 120) if samples else 0
         if samples and len(state.randomisation) <= 1 and not self.randomisation_re.search(s) \
                 and not COMPARISON_WORD_RE.search(s, 0, clause_end):
             cohort = labels if len(labels) == 1 else self._named_treatments(text, ms, s_start, s_start + clause_end)
@@ -1515,9 +1521,7 @@ class Extractor:
             clause_start = max(s.rfind("(", 0, f.start), s.rfind(";", 0, f.start), s.rfind(",", 0, max(0, f.start - 2)))
             cands = [m for m in ms if m.label in ARM_LABELS and clause_start + s_start <= m.start < f.start + s_start]
             return cands[-1].canon if cands else None
-        clause_end = s.find(";", f.end)
-        clause_end = len(s) if clause_end < 0 else clause_end
-        m = re.search(r"\(([^()]{1,20})\)", s[f.end : clause_end])
+        m = re.search(r"\(([^()]{1,20})\)", s[f.end : clause_end_after(s, f.end)])
         if m:
             inside = [x for x in ms if x.label == "REGIMEN" and x.start >= s_start + f.end + m.start(1) and x.end <= s_start + f.end + m.end(1)]
             if inside:
@@ -1820,7 +1824,7 @@ class Extractor:
         # ("disease-free survival of 67.9%, 74.6% and 73.0% with AC-T, AC-TH and TCH": the arms listed alone)
         listed = listed or (IMPLIED_LIST_RE.match(s, vals[-1].end) if k >= 3 and not resp else None)
         if listed and all(BARE_LINK_RE.match(s[a.end : b.start]) for a, b in zip(vals, vals[1:])):
-            group = next(g for g in ("arms", "labels") if listed[g])
+            group = "arms" if listed["arms"] else "labels"
             lst = self.arm_phrases(text, ms, s_start + listed.start(group), s_start + listed.end(group), join=False)
             if len(lst) == k and all(BARE_LINK_RE.match(text[a[2] : b[1]]) for a, b in zip(lst, lst[1:])):
                 rules.append("arm:respectively-implied")
@@ -1928,7 +1932,8 @@ class Extractor:
         # "26.8% and 19.5% of patients given the two targeted regimens and 1.8% of those given chemotherapy": the
         # randomised arms other than the control, in order
         if k >= 3 and THE_TWO_ARMS_RE.match(s, vals[1].end) and out[0][0] is None and out[1][0] is None and len(context) == k:
-            active = [a for a in context if a not in self.lexicon.controls and a != out[2][0]
+            named_later = {n for n, _ in out[2:]}
+            active = [a for a in context if a not in self.lexicon.controls and a not in named_later
                       and not self._is_backbone(a, context, state)][:2]
             if len(active) == 2:
                 out[0], out[1] = (active[0], "arm:the-two-arms"), (active[1], "arm:the-two-arms")

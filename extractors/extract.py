@@ -129,7 +129,7 @@ ENDPOINT_WAS_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|is|of)\s*")  # "
 AND_NEXT_RE = re.compile(r"\s+and\s+\d")  # "95% and 90% of patients achieved ..."
 # "lived for 19.4 months or more without their myeloma getting worse": an endpoint right after the value
 RIGHT_AFTER_RE = re.compile(r"\s*(?:or\s+(?:more|longer|so)\s*)?")
-VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:\s+of\s+(?:all\s+)?(?:the\s+)?(?:patients|people|participants)(?=\s+$)|(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|(?:\s+of\s+(?:them|those|these|patients|people|participants|women|men|children))?\s+(?:were|was))\s+(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?$", re.I)
+VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:\s+of\s+(?:all\s+)?(?:the\s+)?(?:patients|people|participants)(?=\s+$)|(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|(?:\s+of\s+(?:them|those|these|patients|people|participants|women|men|children))?\s+(?:were|was))\s+(?:at\s+least\s+)?(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?(?:near-|near\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
 LABEL_END_RE = re.compile(r"\s*(?:[,;)]|$)")
@@ -169,7 +169,9 @@ COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 # "ENGOT-OV16/NOVA": a trial's code, then the name it goes by after a slash
 SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
 ADDED_TO_RE = re.compile(r"\s+to\s+(?:the\s+)?")  # "adding venetoclax to azacitidine"
-PRIOR_THERAPY_RE = re.compile(r"\b(?:refractory|resistant|exposed|intolerant|naive|naïve)\s+(?:to|of)\b", re.I)
+PRIOR_THERAPY_RE = re.compile(r"\b(?:refractory|resistant|exposed|intolerant|naive|naïve)\s+(?:to|of)\b"
+                              r"|\b(?:already|previously)\s+(?:had|received|taken|been\s+(?:given|treated\s+with))\b"
+                              r"|\b(?:previously|pre-?)\s*treated\s+with\b", re.I)  # "people who had already had a BCMA drug"
 PRIOR_LIST_BREAK_RE = re.compile(r"[;:.()]|\b(?:were|was|received|receiving|treated|given|had|got|randomi[sz]ed|assigned|who|then|took|takes?|taking|started)\b", re.I)
 DATELINE_RE = re.compile(r"(?<![^\n])[A-Z]{3,}(?:,\s+[A-Z][A-Za-z.]+)*\s+[-–—]\s")  # "BOSTON - A stem cell transplant ...": a news dateline
 LANDMARK_LIST_RE = re.compile(r"\b(?:at|after)\s+(?P<list>\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+and\s+\d{1,2})[- ](?P<unit>years?|months?)\b", re.I)
@@ -177,6 +179,7 @@ THE_TRIAL_CALLED_RE = re.compile(r"\bThe\s+(?:trial|study)(?:,\s*|\s+(?:is|was)\
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 # a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
 SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
+SINGLE_ARM_WORDS_RE = re.compile(r"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b", re.I)  # (not "with one arm")
 NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2})/$")  # "MMVAR/IFM 2005-04": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
 # "the NOVA trial of niraparib", "NOVA, a phase 3 trial of niraparib maintenance"
@@ -206,6 +209,16 @@ SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?(?:\b(?:and|or
 DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)  # "1.0 mg/m2 (n = 28) or 1.3 mg/m2"
+
+
+DRUG_DOSE_RE = re.compile(r"\s+(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])", re.I)  # "nilotinib| 300 mg"
+
+
+HEADING_ENUMERATOR_RE = re.compile(r"(?:\d{1,2}[.)]\s+|[-•*]\s+)?")
+DOSE_ALONE_RE = re.compile(r"(?:(?<=\bwith )|(?<=\bat )|(?<=\bon )|(?<=\bthe ))(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])", re.I)
+COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
+DOSE_AT_END_RE = re.compile(r"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)$", re.I)  # "nilotinib 300 mg"
+DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
 
 
 def _dose(tag: str) -> str:
@@ -717,6 +730,38 @@ class Extractor:
                                    lambda words: re.sub(r"\s*(?=[^\d\s.])", " ", words, count=1), "arm:dose")
 
     @staticmethod
+    def drug_dose_arms(text: str, mentions: list[Mention]) -> list[Mention]:
+        """A randomisation between one drug at two doses ("nilotinib 300 mg twice a day, nilotinib 400 mg twice
+        a day, or imatinib 400 mg"): each "drug dose" of that drug is an arm named so ("nilotinib 300 mg"),
+        the drug mention taking its dose in: rule arm:drug-dose."""
+        arms = [m for m in mentions if m.label in ARM_LABELS]
+        # a drug of a combination is not an arm alone: "doxorubicin 60 mg/m2 plus trabectedin", "TBI with melphalan 140 mg/m2"
+        dosed = [(m, d) for i, m in enumerate(arms) if m.label == "DRUG" and (d := DRUG_DOSE_RE.match(text, m.end))
+                 and not (i and COMBINED_WITH_RE.fullmatch(text, arms[i - 1].end, m.start))
+                 and not (i + 1 < len(arms) and COMBINED_WITH_RE.fullmatch(text, d.end(), arms[i + 1].start))]
+
+        def name(m: Mention, d: re.Match) -> str:
+            return f"{m.canon} {d['n']} {d['u'].lower()}"
+
+        twice = {m.canon for i, (m, d) in enumerate(dosed) for m2, d2 in dosed[i + 1:]
+                 if m2.canon == m.canon and name(m, d) != name(m2, d2) and m2.start - m.end < 120 and "." not in text[d.end():m2.start]
+                 and RANDOMISED_RE.search(text, max(0, m.start - 200), m.start)}
+        if not twice:
+            return mentions
+        as_dose = {id(m): replace(m, end=d.end(), text=text[m.start:d.end()], canon=name(m, d), label="ARM", rule="arm:drug-dose")
+                   for m, d in dosed if m.canon in twice}
+        out = [as_dose.get(id(m), m) for m in mentions]
+        # the dose alone names its arm: "14.9 months with 2 mg/kg, 17.3 months with 10 mg/kg"
+        by_dose: dict[str, list[str]] = {}
+        for x in dict.fromkeys(x.canon for x in as_dose.values()):
+            by_dose.setdefault(x.split(" ", 1)[1], []).append(x)
+        taken = [(m.start, m.end) for m in out]
+        alone = [Mention("ARM", d.start(), d.end(), d.group(0), arms[0], "arm:drug-dose")
+                 for d in DOSE_ALONE_RE.finditer(text) if len(arms := by_dose.get(f"{d['n']} {d['u'].lower()}", [])) == 1
+                 and not any(x < d.end() and d.start() < y for x, y in taken)]
+        return sorted(out + alone, key=lambda m: m.start) if alone else out
+
+    @staticmethod
     def dose_cohort_arms(text: str, mentions: list[Mention]) -> list[Mention]:
         """In a study that gives its drug at two or more doses, one of them named as a cohort ("71% in the
         200-mg cohort, compared with 48% in the 50-mg cohort", "50% at 200 mg and 21% at 50 mg"), each
@@ -868,6 +913,15 @@ class Extractor:
         """The arm phrases in [lo, hi) that name a treatment for sure (SOLE_TREATMENT_RULES), each once."""
         return list(dict.fromkeys(p[0] for p in self.arm_phrases(text, ms, lo, hi) if p[3] in SOLE_TREATMENT_RULES))
 
+    def _new_treatment(self, text: str, ms: list[Mention], a: int, b: int, state: ReaderState) -> bool:
+        """A heading opening with the one treatment it names, which no arm of the current trial holds: a new
+        section on another drug ("2. ABBV-383 (now called etentamig)", not "Did adding bevacizumab help?")."""
+        named = self._named_treatments(text, ms, a, b)
+        lead = HEADING_ENUMERATOR_RE.match(text, a).end()  # "2. ABBV-383 ...": the heading opens with the treatment
+        lead = lead if lead < b else a
+        return len(named) == 1 and any(m.start == lead and m.label in ARM_LABELS for m in ms) and not any(named[0].lower() in x.lower() or x.lower() in named[0].lower()
+                                           for x in state.randomised_arms + state.randomisation)
+
     @staticmethod
     def _prior_therapy(text: str, m: Mention) -> bool:
         """"patients refractory to bortezomib, carfilzomib, lenalidomide and daratumumab", "exposed to an anti-CD38
@@ -900,7 +954,9 @@ class Extractor:
             # "to VTD (130), TD (127) or ...": after an arm's size, a comma lists the next arm
             sized = absorbed_until > 0 and SIZE_PAREN_RE.fullmatch(text, phrases[-1][-1].end, absorbed_until)
             gap = text[gap_from : m.start]
-            if phrases and not (sized and "," in gap) and (JOIN_RE if join else TIGHT_JOIN_RE).match(gap):
+            # one drug at two doses is two arms, never one combination: "pembrolizumab 2 mg/kg, pembrolizumab 10 mg/kg"
+            two_doses = m.rule == phrases[-1][-1].rule == "arm:drug-dose" if phrases else False
+            if phrases and not (sized and "," in gap) and not two_doses and (JOIN_RE if join else TIGHT_JOIN_RE).match(gap):
                 phrases[-1].append(m)
             elif phrases and (
                 (m.canon == phrases[-1][-1].canon and ALIAS_GAP_RE.fullmatch(gap))
@@ -998,7 +1054,8 @@ class Extractor:
 
         # A study of one treatment: its results are that treatment's, until a randomisation says otherwise.
         one, rule = [], None
-        if current and SINGLE_ARM_RE.search(s) and not self.randomisation_re.search(s):
+        # (an unnamed study too, when it says so in words: "It was a single-arm study - everyone got KRd")
+        if (current or not state.trial and SINGLE_ARM_WORDS_RE.search(s)) and SINGLE_ARM_RE.search(s) and not self.randomisation_re.search(s):
             # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib" ("Daratumumab was
             # first approved as a single agent. In the phase 2 SIRIUS study, ...": the one named the sentence before)
             one = list(dict.fromkeys([p[0] for p in self.arm_phrases(text, ms, s_start, s_end)] or state.last_sentence_arms))
@@ -1019,6 +1076,10 @@ class Extractor:
         by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []
         by_part += self._arms_by_one(s, s_start, ms) if " one" in s else []
         by_part += self._active_arm(s, s_start, ms, state) if state.randomised_arms else []
+        if state.randomised_arms and any(m.canon in DOSE_RANKS for m in ms):
+            ranked = self._doses_ranked(state)
+            by_part += [replace(m, canon=ranked[DOSE_RANKS[m.canon]], rule="arm:dose-rank") for m in ms if m.canon in DOSE_RANKS and ranked]
+            ms = [m for m in ms if not (m.canon in DOSE_RANKS and ranked)]
         for m in by_part:
             trace.add(m.rule, lambda: f"{m.text} -> {m.canon}")
         ms = sorted(ms + by_part, key=lambda m: m.start) if by_part else ms
@@ -1092,7 +1153,7 @@ class Extractor:
         if samples and len(state.randomisation) <= 1 and not self.randomisation_re.search(s) \
                 and not COMPARISON_WORD_RE.search(s, 0, clause_end):
             cohort = labels if len(labels) == 1 else self._named_treatments(text, ms, s_start, s_start + clause_end)
-            if len(cohort) == 1 and cohort != state.randomisation:
+            if len(cohort) == 1 and cohort != state.randomisation and not self._part_of_single_arm(cohort[0], state):
                 state.randomised_arms = state.randomisation = cohort
                 state.single_arm = cohort[0]
                 trace.add("arm:cohort-in-focus", cohort[0])
@@ -1246,6 +1307,20 @@ class Extractor:
             if len(arms) == 1:
                 out.append(Mention("ARM", a, b, w["w"], arms[0], "arm:first-word"))
         return out
+
+    def _part_of_single_arm(self, drug: str, state: ReaderState) -> bool:
+        """A drug of the single-arm study's regimen ("KRd ... carfilzomib was escalated up to 36 mg/m2") is not a new cohort."""
+        one = state.single_arm or ""
+        return drug in self.lexicon.regimens.get(one, []) or drug in one.split(" and ")
+
+    @staticmethod
+    def _doses_ranked(state: ReaderState) -> list[str]:
+        """The randomised arms that name a dose ("nilotinib 300 mg", "30 mg"), lowest dose first, when two or more
+        do in one unit: "the lower dose" and "the higher dose" are the first and the last."""
+        dosed = [(float(d["n"]), d["u"].lower(), x) for x in dict.fromkeys(state.randomised_arms) if (d := DOSE_AT_END_RE.search(x))]
+        if len(dosed) < 2 or len({u for _, u, _ in dosed}) > 1:
+            return []
+        return [x for _, _, x in sorted(dosed)]
 
     @staticmethod
     def _randomised_by_first_word(word: str, state: ReaderState) -> list[str]:
@@ -2104,7 +2179,7 @@ class Extractor:
         mentions = mentions + self.headed_arms(doc.text, mentions)
         mentions = self.duration_arms(doc.text, mentions)
         mentions = mentions + self.schedule_arms(doc.text, mentions)
-        mentions = mentions + self.dose_arms(doc.text, mentions)
+        mentions = self.drug_dose_arms(doc.text, mentions) + self.dose_arms(doc.text, mentions)
         mentions = mentions + self.dose_cohort_arms(doc.text, mentions)
         mentions = mentions + self.route_arms(doc.text, mentions)
         mentions = sorted(mentions + self.named_groups(doc.text, mentions), key=lambda m: m.start)  # what nothing else named
@@ -2114,6 +2189,9 @@ class Extractor:
         # A section heading that names no trial brings the reader back to the article's own trial
         # (the one its title names) after a digression about another trial.
         headings = {b.start for b in doc.blocks if b.kind == "heading"}
+        # "2. ABBV-383 (now called etentamig)" over a paragraph: a numbered item standing as a section's heading
+        item_headings = {HEADING_ENUMERATOR_RE.match(doc.text, b.start).end() for b, nxt_b in zip(doc.blocks, doc.blocks[1:]) if b.kind == "list_item"
+                         and nxt_b.kind == "paragraph" and b.end - b.start <= 80 and not doc.text[b.end - 1] in ".:;"}
         first_prose = next((b.start for b in doc.blocks if b.end - b.start >= 200), len(doc.text))
         headline = [(b.start, b.end) for b in doc.blocks if b.kind in ("title", "heading") and b.start < first_prose]
         in_headline = {m.canon for m in mentions if m.label == "TRIAL" and any(a <= m.start < e for a, e in headline)}
@@ -2146,7 +2224,12 @@ class Extractor:
                 self._arms_follow_trial(state, main_trial, trace)
                 state.trial = main_trial
                 trace.add("trial:heading-returns-to-title", main_trial)
-            elif a in headings and state.trial is None and state.randomisation and any(m.label == "TRIAL" for m in ms):
+            elif (a in headings or a in item_headings) and state.trial and not any(m.label == "TRIAL" for m in ms) and self._new_treatment(doc.text, ms, a, b, state):
+                # "2. ABBV-383 (now called etentamig)" after a section on MagnetisMM-1: the next drug's own study
+                state.trial, state.single_arm, state.backbone = None, None, None
+                state.randomised_arms = state.randomisation = self._named_treatments(doc.text, ms, a, b)
+                trace.add("trial:heading-names-new-treatment", lambda: state.randomised_arms[0])
+            elif (a in headings or a in item_headings) and state.trial is None and state.randomisation and any(m.label == "TRIAL" for m in ms):
                 # "Curative-intent therapy: GEM-CESAR" after an unnamed study's figures: its arms are not the new trial's
                 state.randomised_arms, state.randomisation, state.single_arm, state.backbone = [], [], None, None
                 trace.add("arm:heading-names-new-trial", lambda: doc.text[a:b])

@@ -1044,6 +1044,8 @@ FLOORS = {
     (239, 250): {"results": 0.95, "trials": 0.99, "sample_sizes": 0.92, "follow_ups": 0.90},
     (251, 262): {"results": 0.96, "trials": 0.97, "sample_sizes": 0.88, "follow_ups": 0.81},
     (263, 274): {"results": 0.76, "trials": 0.87, "sample_sizes": 0.87, "follow_ups": 0.99},
+    (275, 286): {"results": 0.83, "trials": 0.89, "sample_sizes": 0.90, "follow_ups": 0.99},
+    (287, 298): {"results": 0.91, "trials": 0.73, "sample_sizes": 0.92, "follow_ups": 0.99},
 }
 
 
@@ -2207,3 +2209,64 @@ def test_an_mrd_negative_complete_remission_rate_is_an_mrd_rate():
             "end of induction was 34.4% with ponatinib vs 16.7% with imatinib. Minimal residual disease-negative complete "
             "response was seen in 25% vs 10%.")
     assert [r.endpoint for r in records(text)] == ["MRD", "MRD"]
+
+
+def test_one_drug_at_two_doses_is_two_arms_and_the_lower_dose_is_the_smaller():
+    text = ("ENESTnd put 846 adults into three groups at random: nilotinib 300 mg twice a day, nilotinib 400 mg twice a "
+            "day, or imatinib 400 mg once a day. After one year, 44 out of every 100 people on the lower dose of "
+            "nilotinib had a major molecular response, 43 out of every 100 on the higher dose, and 22 out of every 100 "
+            "on imatinib. After five years, these figures had risen to 77%, 77% and 60%.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("MRD", [("nilotinib 300 mg", 44, "%"), ("nilotinib 400 mg", 43, "%"), ("imatinib", 22, "%")]),
+        ("MRD", [("nilotinib 300 mg", 77, "%"), ("nilotinib 400 mg", 77, "%"), ("imatinib", 60, "%")])]
+    text = ("Patients were randomised 1:1:1 to pembrolizumab 2 mg/kg, pembrolizumab 10 mg/kg or docetaxel 75 mg/m2. "
+            "In patients whose tumours expressed PD-L1 on at least 50% of cells, the survival benefit was larger: 14.9 "
+            "months with 2 mg/kg, 17.3 months with 10 mg/kg and 8.2 months with docetaxel.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("OS", [("pembrolizumab 2 mg/kg", 14.9, "months"), ("pembrolizumab 10 mg/kg", 17.3, "months"),
+                ("docetaxel", 8.2, "months")])]
+    # a drug of a combination keeps its dose to itself: "doxorubicin 60 mg/m2 plus trabectedin" is one arm
+    text = ("LMS-04 randomised 150 patients to doxorubicin 60 mg/m2 plus trabectedin or doxorubicin 75 mg/m2 alone. "
+            "Median PFS was 12.2 months with the combination and 6.2 months with doxorubicin alone.")
+    assert all("mg" not in a for r in records(text) for a, _, _ in arms(r))
+
+
+def test_a_heading_opening_with_another_drug_starts_its_own_study():
+    text = ("The other bispecifics I read about this month\n\n1. Elranatamab (MagnetisMM-1)\nThe overall response rate "
+            "was 63.6%. Among people who had already had a BCMA-targeted drug or CAR-T, the response rate was lower at "
+            "53.8%.\n\n2. ABBV-383 (now called etentamig)\nIn the phase 1 study 124 patients were treated. Across all "
+            "doses the response rate was 57%.")
+    assert [(r.trial, arms(r)) for r in records(text)] == [
+        ("MagnetisMM-1", [("elranatamab", 63.6, "%")]), ("MagnetisMM-1", [("elranatamab", 53.8, "%")]),
+        (None, [("etentamig", 57, "%")])]
+    # a heading asking about a drug of the same trial leaves the trial alone
+    text = ("GOG-240 randomised 452 women to chemotherapy with or without bevacizumab.\n\nDid adding bevacizumab help?\n\n"
+            "Women who had chemotherapy with bevacizumab lived for 17.0 months on average, compared with 13.3 months for "
+            "women who had chemotherapy alone.")
+    assert [r.trial for r in records(text)] == ["GOG-240"]
+
+
+def test_an_unnamed_single_arm_study_keeps_its_regimen_through_a_drug_s_dosing():
+    text = ("It was a single-arm study - everyone got KRd, there was no comparison group. 53 patients took part, and "
+            "carfilzomib was escalated up to 36 mg/m2. After 12 cycles, 81% had at least a very good partial response, "
+            "62% had a near-complete response or better, and 42% had a stringent complete response.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("VGPR", [("KRd", 81, "%")]), ("CR", [("KRd", 62, "%")]), ("CR", [("KRd", 42, "%")])]
+    # "grabs BCMA with one arm": no single-arm study
+    text = "Like teclistamab and elranatamab, etentamig grabs BCMA with one arm and CD3 with the other. 57% responded."
+    assert all(a != "teclistamab and elranatamab and etentamig" for r in records(text) for a, _, _ in arms(r))
+
+
+def test_named_side_effects_survival_after_and_reached_it():
+    text = ("DASISION split 519 people at random between dasatinib and imatinib. After one year, 46% of people taking "
+            "dasatinib had a major molecular response, against 28% of those taking imatinib. By five years, 76% of "
+            "people on dasatinib and 64% of people on imatinib had reached it. Survival after five years was almost the "
+            "same: 91% with dasatinib and 90% with imatinib. Fluid around the lungs (pleural effusion) happened in 28% "
+            "of people on dasatinib.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("MRD", [("dasatinib", 46, "%"), ("imatinib", 28, "%")]), ("MRD", [("dasatinib", 76, "%"), ("imatinib", 64, "%")]),
+        ("OS", [("dasatinib", 91, "%"), ("imatinib", 90, "%")]), ("AE", [("dasatinib", 28, "%")])]
+    # PD-L1 scoring categories are no arms
+    text = ("OAK randomised 1,225 patients to atezolizumab or docetaxel. The benefit was greatest in tumours with the "
+            "highest PD-L1 expression (TC3 or IC3): overall survival was 20.5 versus 8.9 months.")
+    assert [arms(r) for r in records(text)] == [[("atezolizumab", 20.5, "months"), ("docetaxel", 8.9, "months")]]

@@ -180,7 +180,7 @@ HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 # a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
 SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
 SINGLE_ARM_WORDS_RE = re.compile(r"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b", re.I)  # (not "with one arm")
-NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2})/$")  # "MMVAR/IFM 2005-04": a name before the code
+NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2}|[A-Z][a-z]+[A-Z][A-Za-z]*)/$")  # "MMVAR/IFM 2005-04", "CeTeG/NOA-09": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
 # "the NOVA trial of niraparib", "NOVA, a phase 3 trial of niraparib maintenance"
 TRIAL_TREATMENT_RE = re.compile(
@@ -214,6 +214,8 @@ DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|
 DRUG_DOSE_RE = re.compile(r"\s+(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])", re.I)  # "nilotinib| 300 mg"
 
 
+METHODS_RE = re.compile(r"(?:Methods|Patients\s+and\s+methods|Study\s+design)\s*[:.]\s", re.I)  # an abstract's methods section
+REAL_WORLD_RE = re.compile(r"\b(?:retrospective(?:ly)?|real-world|registry|chart\s+review|we\s+(?:collected|reviewed))\b", re.I)  # a study of routine care, no trial
 HEADING_ENUMERATOR_RE = re.compile(r"(?:\d{1,2}[.)]\s+|[-•*]\s+)?")
 DOSE_ALONE_RE = re.compile(r"(?:(?<=\bwith )|(?<=\bat )|(?<=\bon )|(?<=\bthe ))(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])", re.I)
 COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
@@ -827,16 +829,27 @@ class Extractor:
             canon = self.alias_index.get(self._norm(name), name)
             m.canon, m.rule = canon, "trial:slash-name"
             out.append(Mention("TRIAL", a, b, name, canon, "trial:slash-name"))
+        both: dict[tuple[str, str], str] = {}  # (known name, code) -> the two as one name
         for m in [m for m in mentions if m.label == "TRIAL" and m.rule in ("trial:name-number", "trial:cooperative-group")]:
             # "the MMVAR/IFM 2005-04 trial": the trial goes by both, and the name alone ("(MMVAR)") means it too
             hit = NAME_SLASH_RE.search(text, max(0, m.start - 20), m.start)
             if not hit or hit["name"].upper() in self.not_trials | self.lexicon.cooperative_groups:
                 continue
             a, b = hit.span("name")
-            if any(x.start < b and a < x.end for x in mentions):
+            known = next((x for x in mentions if x.start == a and x.end == b and x.label == "TRIAL"), None)
+            if known is None and any(x.start < b and a < x.end for x in mentions):
                 continue
-            m.canon, m.rule = f"{hit['name']}/{m.canon}", "trial:slash-name"
-            out.append(Mention("TRIAL", a, b, hit["name"], m.canon, "trial:slash-name"))
+            m.canon, m.rule = f"{known.canon if known else hit['name']}/{m.canon}", "trial:slash-name"
+            if known:  # "CeTeG/NOA-09" with CeTeG a known trial: one trial by both names
+                both[known.canon, m.text] = m.canon
+                known.canon, known.rule = m.canon, "trial:slash-name"
+            else:
+                out.append(Mention("TRIAL", a, b, hit["name"], m.canon, "trial:slash-name"))
+        # the pair written again where the code was not taken for a trial ("Glioblastoma: CeTeG/NOA-09" in a heading)
+        for (name, code), canon in both.items():
+            for m in [m for m in out if m.label == "TRIAL" and m.canon == name and text.startswith("/" + code, m.end)]:
+                m.canon, m.rule = canon, "trial:slash-name"
+                out = [x for x in out if x.start != m.end + 1]
         return out
 
     def table_trials(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -2229,6 +2242,12 @@ class Extractor:
                 state.trial, state.single_arm, state.backbone = None, None, None
                 state.randomised_arms = state.randomisation = self._named_treatments(doc.text, ms, a, b)
                 trace.add("trial:heading-names-new-treatment", lambda: state.randomised_arms[0])
+            elif main_trial is None and state.trial and METHODS_RE.match(doc.text, a, b) and REAL_WORLD_RE.search(doc.text, a, b) \
+                    and not any(m.label == "TRIAL" for m in ms):
+                # "Background: ... on the basis of the single-arm KarMMa study. Methods: We retrospectively collected
+                # data from 11 US centers": an abstract's methods describe its own study, not the trial of its background
+                state.trial = None
+                trace.add("trial:methods-own-study", lambda: doc.text[a:b][:8])
             elif (a in headings or a in item_headings) and state.trial is None and state.randomisation and any(m.label == "TRIAL" for m in ms):
                 # "Curative-intent therapy: GEM-CESAR" after an unnamed study's figures: its arms are not the new trial's
                 state.randomised_arms, state.randomisation, state.single_arm, state.backbone = [], [], None, None

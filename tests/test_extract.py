@@ -1046,6 +1046,7 @@ FLOORS = {
     (263, 274): {"results": 0.76, "trials": 0.87, "sample_sizes": 0.87, "follow_ups": 0.99},
     (275, 286): {"results": 0.83, "trials": 0.89, "sample_sizes": 0.90, "follow_ups": 0.99},
     (287, 298): {"results": 0.91, "trials": 0.73, "sample_sizes": 0.92, "follow_ups": 0.99},
+    (299, 310): {"results": 0.73, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.99},
 }
 
 
@@ -2270,3 +2271,26 @@ def test_named_side_effects_survival_after_and_reached_it():
     text = ("OAK randomised 1,225 patients to atezolizumab or docetaxel. The benefit was greatest in tumours with the "
             "highest PD-L1 expression (TC3 or IC3): overall survival was 20.5 versus 8.9 months.")
     assert [arms(r) for r in records(text)] == [[("atezolizumab", 20.5, "months"), ("docetaxel", 8.9, "months")]]
+
+
+def test_sponsor_codes_study_numbers_and_a_known_name_before_a_slash():
+    def trials(text):
+        return [r.trial for r in records(text, kind="trial")]
+    assert trials("Study 309 randomised 452 patients to eribulin or dacarbazine.") == ["Study 309"]
+    assert trials("It was a randomised phase 2 study, which the sponsor ran as study CA204-009.") == ["CA204-009"]
+    assert trials("In part B of the study (TED10893), patients were randomly assigned to isatuximab alone or with "
+                  "dexamethasone.") == ["TED10893"]
+    assert trials("A newer French study, Myelaxat, looked at the tablet apixaban.") == ["Myelaxat"]
+    assert trials("Glioblastoma: CeTeG/NOA-09\n\nThe German CeTeG/NOA-09 trial included 141 people.") == ["CeTeG/NOA-09"]
+    # "the phase 1 study 124 patients": no name
+    assert trials("In the phase 1 study 124 patients were treated.") == []
+
+
+def test_an_abstract_s_real_world_methods_are_not_the_background_s_trial():
+    text = ("Background: Idecabtagene vicleucel (ide-cel) was approved on the basis of the single-arm KarMMa study. "
+            "Methods: We retrospectively collected data from 11 US academic centers on all patients who received "
+            "standard-of-care ide-cel. Results: The best overall response rate was 84%.")
+    assert [(r.trial, arms(r)) for r in records(text)] == [(None, [("idecabtagene vicleucel", 84, "%")])]
+    text = ("Background: Lenalidomide maintenance was tested in the IFM 2005-02 trial. Methods: We randomly assigned 614 "
+            "patients to lenalidomide or placebo. Results: Median PFS was 41 vs 23 months.")
+    assert [r.trial for r in records(text)] == ["IFM 05-02"]

@@ -120,7 +120,7 @@ PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\
                                 r"|\(ref\.\s*$", re.I)  # "(ref. MM-TR-11, version 4.0)"
 CLAUSE_SEP_RE = re.compile(r"[,;]")
 SENTENCE_BREAK_RE = re.compile(r"[;.]\s")
-SIZE_WORD_ARMS = ("maintenance", "triplets", "triplet", "doublet", "quadruplet")  # words that name an arm only when no drug does
+SIZE_WORD_ARMS = ("maintenance", "triplets", "triplet", "doublet", "quadruplet", "combination")  # words that name an arm only when no drug does
 ADDING_RE = re.compile(r"\b(?:adding|the\s+addition\s+of)\s+$", re.I)
 AMONG_THE_RE = re.compile(r"\b(?:among|of)\s+(?:the\s+)?(?:first\s+|last\s+|initial\s+|remaining\s+)?$", re.I)
 PAREN_OPENS_RE = re.compile(r"\s*\(\s*")  # "disease-free survival (time ...)", "on Ven-dex (61%)"
@@ -179,6 +179,8 @@ THE_TRIAL_CALLED_RE = re.compile(r"\bThe\s+(?:trial|study)(?:,\s*|\s+(?:is|was)\
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 # a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
 SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
+ONE_GROUP_RE = re.compile(r"\b(?:One|The\s+first)\s+group\s+(?:had|got|received|took|was\s+given)\b", re.I)  # "One group had VAC"
+OTHER_GROUP_RE = re.compile(r"\b(?:the\s+other|the\s+second)(?:\s+group)?\s+(?:had|got|received|took|was\s+given)\b", re.I)  # "The other had VAC/VI"
 SINGLE_ARM_WORDS_RE = re.compile(r"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b", re.I)  # (not "with one arm")
 NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2}|[A-Z][a-z]+[A-Z][A-Za-z]*)/$")  # "MMVAR/IFM 2005-04", "CeTeG/NOA-09": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
@@ -208,7 +210,9 @@ SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?(?:\b(?:and|or
 # versus 74 Gy"): each dose is an arm
 DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
-DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|versus|vs\.?)\s+{DOSE_LEVEL}", re.I)  # "1.0 mg/m2 (n = 28) or 1.3 mg/m2"
+DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|versus|vs\.?)\s+{DOSE_LEVEL}"  # "1.0 mg/m2 (n = 28) or 1.3 mg/m2"
+                                rf"|\b(?:compared|tested)\s+(?:two|three)\s+doses\s+of\s+[\w-]+,?\s+{DOSE_LEVEL}\s+(?:and|or)\s+{DOSE_LEVEL}", re.I)  # "compared two doses of pamidronate, 30 mg and 90 mg"
+COMPARED_IN_WORDS_RE = re.compile(r"(?:compared|tested)\b", re.I)  # the comparison says itself what it compares, no randomisation needed
 
 
 DRUG_DOSE_RE = re.compile(r"\s+(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])", re.I)  # "nilotinib| 300 mg"
@@ -331,6 +335,7 @@ class ReaderState:
     single_arm: str | None = None  # the treatment of a study said to be single-arm (or given to every patient)
     backbone: str | None = None  # the arm without the drug of a randomisation "X with or without Y" (its control)
     group_names: set[str] = field(default_factory=set)  # the arms the article names "the X group" anywhere
+    one_group: str | None = None  # the arm "One group had X" named, waiting for "The other had Y"
     title_treatment: str | None = None  # the one treatment the article's title names ("what I learned about etentamig")
 
 
@@ -710,7 +715,7 @@ class Extractor:
                        name: Callable[[str], str], rule: str) -> list[Mention]:
         """In an article about a trial of ways to give a treatment (compared_re matches near a
         randomisation), each way way_re finds becomes an ARM mention named name(words)."""
-        if not any(RANDOMISED_RE.search(text, max(0, m.start() - 200), m.end() + 200)
+        if not any((RANDOMISED_RE.search(text, max(0, m.start() - 200), m.end() + 200) or COMPARED_IN_WORDS_RE.match(m.group(0)))
                    and len({name(w.group(0)) for w in way_re.finditer(m.group(0))}) >= 2  # two different ways
                    for m in compared_re.finditer(text)):
             return []
@@ -1260,6 +1265,16 @@ class Extractor:
             state.randomised_arms = state.randomisation = arms[:3]
             state.backbone = added_and_backbone[1] if added_and_backbone else None
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))
+        elif (one := ONE_GROUP_RE.search(s)) or (state.one_group and OTHER_GROUP_RE.match(s)):
+            # "They were put into two groups by chance. One group had VAC (...). The other had VAC alternating with VI."
+            other = OTHER_GROUP_RE.search(s, one.end() if one else 0)
+            first = self.arm_phrases(text, ms, s_start + one.end(), s_start + (other.start() if other else len(s))) if one else []
+            second = self.arm_phrases(text, ms, s_start + other.end(), s_end) if other else []
+            state.one_group = first[0][0] if first else state.one_group if not one else None
+            if state.one_group and second and second[0][0] != state.one_group:
+                state.randomised_arms = state.randomisation = [state.one_group, second[0][0]]
+                state.one_group = None
+                trace.add("arm:one-group-the-other", lambda: " / ".join(state.randomised_arms))
         elif len(sized_arms) >= 2:  # "of whom 328 were given abemaciclib and 165 a placebo"
             state.randomised_arms = state.randomisation = sized_arms[:3]
             trace.add("arm:randomisation-context", lambda: " / ".join(state.randomised_arms))

@@ -1043,10 +1043,10 @@ FLOORS = {
     (227, 238): {"results": 0.93, "trials": 0.99, "sample_sizes": 0.93, "follow_ups": 0.92},
     (239, 250): {"results": 0.95, "trials": 0.99, "sample_sizes": 0.92, "follow_ups": 0.90},
     (251, 262): {"results": 0.96, "trials": 0.97, "sample_sizes": 0.88, "follow_ups": 0.81},
-    (263, 274): {"results": 0.76, "trials": 0.87, "sample_sizes": 0.87, "follow_ups": 0.99},
+    (263, 274): {"results": 0.78, "trials": 0.87, "sample_sizes": 0.87, "follow_ups": 0.99},
     (275, 286): {"results": 0.83, "trials": 0.89, "sample_sizes": 0.90, "follow_ups": 0.99},
-    (287, 298): {"results": 0.91, "trials": 0.73, "sample_sizes": 0.92, "follow_ups": 0.99},
-    (299, 310): {"results": 0.73, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.99},
+    (287, 298): {"results": 0.91, "trials": 0.93, "sample_sizes": 0.92, "follow_ups": 0.99},
+    (299, 310): {"results": 0.74, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.99},
 }
 
 
@@ -2294,3 +2294,13 @@ def test_an_abstract_s_real_world_methods_are_not_the_background_s_trial():
     text = ("Background: Lenalidomide maintenance was tested in the IFM 2005-02 trial. Methods: We randomly assigned 614 "
             "patients to lenalidomide or placebo. Results: Median PFS was 41 vs 23 months.")
     assert [r.trial for r in records(text)] == ["IFM 05-02"]
+
+
+def test_one_group_and_the_other_name_the_arms_and_counts_an_event_affected_are_no_sample():
+    text = ("ABC put 448 children into two groups by chance. One group had the standard combination VAC (vincristine, "
+            "actinomycin D and cyclophosphamide). The other had irinotecan. Four-year survival was almost the same: 73% and 72%.")
+    assert [arms(r) for r in records(text)] == [[("VAC", 73, "%"), ("irinotecan", 72, "%")]]
+    text = ("A study from the Nordic countries compared two doses of pamidronate, 30 mg and 90 mg a month, in 504 people. "
+            "Osteonecrosis of the jaw affected 2 people on 30 mg and 8 people on 90 mg.")
+    assert [arms(r) for r in records(text)] == [[("30 mg", 2, "count"), ("90 mg", 8, "count")]]
+    assert [r.n for r in records(text, kind="sample_size")] == [504]

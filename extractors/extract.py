@@ -208,28 +208,26 @@ SCHEDULE_RE = re.compile(rf"\b{SCHEDULE}\b(?:\s+schedule)?", re.I)
 SCHEDULES_COMPARED_RE = re.compile(rf"\b{SCHEDULE}\b[^.;]{{0,80}}?(?:\b(?:and|or|versus|vs\.?|compared\s+with|with)\b|,)[^.;]{{0,40}}?\b{SCHEDULE}\b", re.I)
 # doses a trial compares ("randomly assigned to receive 2.5 mg/kg or 3.4 mg/kg belantamab mafodotin", "60 Gy
 # versus 74 Gy"): each dose is an arm
-DOSE_LEVEL = r"(?<![\d.,])\d+(?:\.\d+)?\s*(?:mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)(?![\w/])"
+DOSE_UNITS = r"mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg"
+DOSE_LEVEL = rf"(?<![\d.,])\d+(?:\.\d+)?\s*(?:{DOSE_UNITS}|Gy)(?![\w/])"
 DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|versus|vs\.?)\s+{DOSE_LEVEL}"  # "1.0 mg/m2 (n = 28) or 1.3 mg/m2"
                                 rf"|\b(?:compared|tested)\s+(?:two|three)\s+doses\s+of\s+[\w-]+,?\s+{DOSE_LEVEL}\s+(?:and|or)\s+{DOSE_LEVEL}", re.I)  # "compared two doses of pamidronate, 30 mg and 90 mg"
 COMPARED_IN_WORDS_RE = re.compile(r"(?:compared|tested)\b", re.I)  # the comparison says itself what it compares, no randomisation needed
-
-
-DRUG_DOSE_RE = re.compile(r"\s+(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])", re.I)  # "nilotinib| 300 mg"
-
-
+DRUG_DOSE_RE = re.compile(rf"\s+(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>{DOSE_UNITS})(?![\w/])", re.I)  # "nilotinib| 300 mg"
+# "14.9 months with 2 mg/kg": a dose alone, naming the arm of that dose
+DOSE_ALONE_RE = re.compile(rf"(?:(?<=\bwith )|(?<=\bat )|(?<=\bon )|(?<=\bthe ))(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>{DOSE_UNITS})(?![\w/])", re.I)
+DOSE_AT_END_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS}|Gy)$", re.I)  # "nilotinib 300 mg"
+DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
+COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
 METHODS_RE = re.compile(r"(?:Methods|Patients\s+and\s+methods|Study\s+design)\s*[:.]\s", re.I)  # an abstract's methods section
 REAL_WORLD_RE = re.compile(r"\b(?:retrospective(?:ly)?|real-world|registry|chart\s+review|we\s+(?:collected|reviewed))\b", re.I)  # a study of routine care, no trial
-HEADING_ENUMERATOR_RE = re.compile(r"(?:\d{1,2}[.)]\s+|[-•*]\s+)?")
-DOSE_ALONE_RE = re.compile(r"(?:(?<=\bwith )|(?<=\bat )|(?<=\bon )|(?<=\bthe ))(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])", re.I)
-COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
-DOSE_AT_END_RE = re.compile(r"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg|Gy)$", re.I)  # "nilotinib 300 mg"
-DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
+HEADING_ENUMERATOR_RE = re.compile(r"(?:\d{1,2}[.)]\s+|[-•*]\s+)?")  # "2. " before a numbered heading
 
 
 def _dose(tag: str) -> str:
     """A dose level ("200 mg", "200-mg", "0.4 mg/kg"), its groups named n<tag> and u<tag>."""
-    return rf"(?<![\d.,])(?P<n{tag}>\d+(?:\.\d+)?)[\s-]*(?P<u{tag}>mg/kg|mg/m2|mg/m²|mg|mcg/kg|µg/kg)(?![\w/])"
+    return rf"(?<![\d.,])(?P<n{tag}>\d+(?:\.\d+)?)[\s-]*(?P<u{tag}>{DOSE_UNITS})(?![\w/])"
 
 
 # the dose cohorts of a study ("in the 200-mg cohort", "treated at 50 mg", "at the 0.4 mg/kg dose level")
@@ -763,8 +761,8 @@ class Extractor:
         for x in dict.fromkeys(x.canon for x in as_dose.values()):
             by_dose.setdefault(x.split(" ", 1)[1], []).append(x)
         taken = [(m.start, m.end) for m in out]
-        alone = [Mention("ARM", d.start(), d.end(), d.group(0), arms[0], "arm:drug-dose")
-                 for d in DOSE_ALONE_RE.finditer(text) if len(arms := by_dose.get(f"{d['n']} {d['u'].lower()}", [])) == 1
+        alone = [Mention("ARM", d.start(), d.end(), d.group(0), named[0], "arm:drug-dose")
+                 for d in DOSE_ALONE_RE.finditer(text) if len(named := by_dose.get(f"{d['n']} {d['u'].lower()}", [])) == 1
                  and not any(x < d.end() and d.start() < y for x, y in taken)]
         return sorted(out + alone, key=lambda m: m.start) if alone else out
 
@@ -937,8 +935,8 @@ class Extractor:
         named = self._named_treatments(text, ms, a, b)
         lead = HEADING_ENUMERATOR_RE.match(text, a).end()  # "2. ABBV-383 ...": the heading opens with the treatment
         lead = lead if lead < b else a
-        return len(named) == 1 and any(m.start == lead and m.label in ARM_LABELS for m in ms) and not any(named[0].lower() in x.lower() or x.lower() in named[0].lower()
-                                           for x in state.randomised_arms + state.randomisation)
+        held = any(named[0].lower() in x.lower() or x.lower() in named[0].lower() for x in state.randomised_arms + state.randomisation) if named else True
+        return len(named) == 1 and any(m.start == lead and m.label in ARM_LABELS for m in ms) and not held
 
     @staticmethod
     def _prior_therapy(text: str, m: Mention) -> bool:
@@ -1270,7 +1268,8 @@ class Extractor:
             other = OTHER_GROUP_RE.search(s, one.end() if one else 0)
             first = self.arm_phrases(text, ms, s_start + one.end(), s_start + (other.start() if other else len(s))) if one else []
             second = self.arm_phrases(text, ms, s_start + other.end(), s_end) if other else []
-            state.one_group = first[0][0] if first else state.one_group if not one else None
+            if one:  # a new "One group had X" replaces any earlier one
+                state.one_group = first[0][0] if first else None
             if state.one_group and second and second[0][0] != state.one_group:
                 state.randomised_arms = state.randomisation = [state.one_group, second[0][0]]
                 state.one_group = None
@@ -2219,7 +2218,7 @@ class Extractor:
         headings = {b.start for b in doc.blocks if b.kind == "heading"}
         # "2. ABBV-383 (now called etentamig)" over a paragraph: a numbered item standing as a section's heading
         item_headings = {HEADING_ENUMERATOR_RE.match(doc.text, b.start).end() for b, nxt_b in zip(doc.blocks, doc.blocks[1:]) if b.kind == "list_item"
-                         and nxt_b.kind == "paragraph" and b.end - b.start <= 80 and not doc.text[b.end - 1] in ".:;"}
+                         and nxt_b.kind == "paragraph" and b.end - b.start <= 80 and doc.text[b.end - 1] not in ".:;"}
         first_prose = next((b.start for b in doc.blocks if b.end - b.start >= 200), len(doc.text))
         headline = [(b.start, b.end) for b in doc.blocks if b.kind in ("title", "heading") and b.start < first_prose]
         in_headline = {m.canon for m in mentions if m.label == "TRIAL" and any(a <= m.start < e for a, e in headline)}

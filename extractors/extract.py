@@ -214,9 +214,6 @@ DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|versus|vs\.?)\s+{DOSE_LEVEL}"  # "1.0 mg/m2 (n = 28) or 1.3 mg/m2"
                                 rf"|\b(?:compared|tested)\s+(?:two|three)\s+doses\s+of\s+[\w-]+,?\s+{DOSE_LEVEL}\s+(?:and|or)\s+{DOSE_LEVEL}", re.I)  # "compared two doses of pamidronate, 30 mg and 90 mg"
 COMPARED_IN_WORDS_RE = re.compile(r"(?:compared|tested)\b", re.I)  # the comparison says itself what it compares, no randomisation needed
-DRUG_DOSE_RE = re.compile(rf"\s+(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>{DOSE_UNITS})(?![\w/])", re.I)  # "nilotinib| 300 mg"
-# "14.9 months with 2 mg/kg": a dose alone, naming the arm of that dose
-DOSE_ALONE_RE = re.compile(rf"(?:(?<=\bwith )|(?<=\bat )|(?<=\bon )|(?<=\bthe ))(?P<n>\d+(?:\.\d+)?)[\s-]*(?P<u>{DOSE_UNITS})(?![\w/])", re.I)
 DOSE_AT_END_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS}|Gy)$", re.I)  # "nilotinib 300 mg"
 DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
 COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
@@ -228,6 +225,11 @@ HEADING_ENUMERATOR_RE = re.compile(r"(?:\d{1,2}[.)]\s+|[-•*]\s+)?")  # "2. " b
 def _dose(tag: str) -> str:
     """A dose level ("200 mg", "200-mg", "0.4 mg/kg"), its groups named n<tag> and u<tag>."""
     return rf"(?<![\d.,])(?P<n{tag}>\d+(?:\.\d+)?)[\s-]*(?P<u{tag}>{DOSE_UNITS})(?![\w/])"
+
+
+DRUG_DOSE_RE = re.compile(r"\s+" + _dose(""), re.I)  # "nilotinib| 300 mg"
+# "14.9 months with 2 mg/kg": a dose alone, naming the arm of that dose
+DOSE_ALONE_RE = re.compile(r"(?:(?<=\bwith )|(?<=\bat )|(?<=\bon )|(?<=\bthe ))" + _dose(""), re.I)
 
 
 # the dose cohorts of a study ("in the 200-mg cohort", "treated at 50 mg", "at the 0.4 mg/kg dose level")
@@ -933,10 +935,13 @@ class Extractor:
         """A heading opening with the one treatment it names, which no arm of the current trial holds: a new
         section on another drug ("2. ABBV-383 (now called etentamig)", not "Did adding bevacizumab help?")."""
         named = self._named_treatments(text, ms, a, b)
+        if len(named) != 1:
+            return False
         lead = HEADING_ENUMERATOR_RE.match(text, a).end()  # "2. ABBV-383 ...": the heading opens with the treatment
         lead = lead if lead < b else a
-        held = any(named[0].lower() in x.lower() or x.lower() in named[0].lower() for x in state.randomised_arms + state.randomisation) if named else True
-        return len(named) == 1 and any(m.start == lead and m.label in ARM_LABELS for m in ms) and not held
+        drug = named[0].lower()
+        return any(m.start == lead and m.label in ARM_LABELS for m in ms) and not any(
+            drug in x.lower() or x.lower() in drug for x in state.randomised_arms + state.randomisation)
 
     @staticmethod
     def _prior_therapy(text: str, m: Mention) -> bool:

@@ -30,9 +30,6 @@ BIOMARKER_CUTOFF_RE = re.compile(r"(?:\b(?:[A-Z][A-Za-z]*[A-Z0-9][\w-]*|score|ex
 # what happened to the people just counted, perhaps after a second count ("Four people on X and one on placebo died")
 EVENT_AFTER_ARM_RE = re.compile(r"(?:\s+and\s+\w+\s+(?:on|in|taking|given|receiving)\s+[^,;.]{1,30}?)?"
                                 r"\s+(?:had|died|developed|experienced|suffered|achieved|responded|relapsed|went\s+into)\b", re.I)
-# "osteonecrosis of the jaw affected 2 people on 30 mg": the people an event happened to
-EVENT_BEFORE_COUNT_RE = re.compile(r"\b(?:affected|occurred\s+in|happened\s+(?:in|to)|(?:was|were)\s+(?:seen|reported|observed)\s+in|developed\s+in)\s+$", re.I)
-AND_BEFORE_RE = re.compile(r"(?:,\s*|\s)and\s+$")
 COMPARED_COUNT_BEFORE_RE = re.compile(r"\b(?:against|versus|vs\.?|compared\s+(?:with|to))\s+$", re.I)
 TIME_DIFFERENCE_RE = re.compile(r"\s+(?:longer|shorter|more|less)\b", re.I)  # "about seven months longer than": a difference
 # "an OS gain of almost 12 months", "a median improvement of 4.9 months": a difference, not an arm's value
@@ -352,16 +349,15 @@ class NumberGrammar:
             """An arm's name within a few words after pos, then what happened to them ("... on drugamab died")."""
             end = min((e for e in arm_ends if pos < e <= pos + 40 and not re.search(r"[,;.()]", s[pos:e])), default=-1)
             return end > 0 and bool(EVENT_AFTER_ARM_RE.match(s, end))
-        events = False  # the count before was an event count: "affected 2 people on X and 8 people on Y"
+        event_until = -1  # "osteonecrosis of the jaw affected 2 people on 30 mg and 8 people on 90 mg": both are event counts
         for m in self.arm_sample_re.finditer(s) if arm_starts else ():
             n = self.to_number(m["num"])
             before = lead(s, m.start())
             if m.end() in arm_starts and is_count(n) and not RANGE_END_RE.search(before):
                 if event_follows(m.end()) or COMPARED_COUNT_BEFORE_RE.search(before) or PROPORTION_BEFORE_RE.search(before) \
-                        or EVENT_BEFORE_COUNT_RE.search(before) or events and AND_BEFORE_RE.search(before):
-                    events = True
+                        or self.event_before_re.search(before) or (event_until >= 0 and AND_AGAIN_RE.match(s, event_until, m.start())):
+                    event_until = m.end()
                     continue  # "Twelve people taking X had a complete response, against three on placebo": event counts
-                events = False
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
             for m in ARM_PAREN_COUNT_RE.finditer(s):

@@ -216,6 +216,9 @@ DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|
 COMPARED_IN_WORDS_RE = re.compile(r"(?:compared|tested)\b", re.I)  # the comparison says itself what it compares, no randomisation needed
 DOSE_AT_END_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS}|Gy)$", re.I)  # "nilotinib 300 mg"
 DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
+SIZE_WORDS = {"doublet": 2, "triplet": 3, "quadruplet": 4}  # arms.toml names of a regimen by its number of drugs
+REGIMEN_JOIN_RE = re.compile(r"\s*(?:,|\b(?:plus|and|with)\b|\+|/|-)\s*", re.I)  # "elotuzumab plus bortezomib and dexamethasone"
+LETTER_PER_DRUG_RE = re.compile(r"[A-Z]{1,4}d?")  # a regimen's initials, one per drug: "SVd", "VMP", "Rd"
 COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
 METHODS_RE = re.compile(r"(?:Methods|Patients\s+and\s+methods|Study\s+design)\s*[:.]\s", re.I)  # an abstract's methods section
 REAL_WORLD_RE = re.compile(r"\b(?:retrospective(?:ly)?|real-world|registry|chart\s+review|we\s+(?:collected|reviewed))\b", re.I)  # a study of routine care, no trial
@@ -1097,10 +1100,10 @@ class Extractor:
         by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []
         by_part += self._arms_by_one(s, s_start, ms) if " one" in s else []
         by_part += self._active_arm(s, s_start, ms, state) if state.randomised_arms else []
-        if state.randomised_arms and any(m.canon in DOSE_RANKS for m in ms):
-            ranked = self._doses_ranked(state)
-            by_part += [replace(m, canon=ranked[DOSE_RANKS[m.canon]], rule="arm:dose-rank") for m in ms if m.canon in DOSE_RANKS and ranked]
-            ms = [m for m in ms if not (m.canon in DOSE_RANKS and ranked)]
+        if state.randomised_arms and any(m.canon in DOSE_RANKS or m.canon in SIZE_WORDS for m in ms):
+            stand_ins = self._stand_in_arms(state)
+            by_part += [replace(m, canon=stand_ins[m.canon][0], rule=stand_ins[m.canon][1]) for m in ms if m.canon in stand_ins]
+            ms = [m for m in ms if m.canon not in stand_ins]
         for m in by_part:
             trace.add(m.rule, lambda: f"{m.text} -> {m.canon}")
         ms = sorted(ms + by_part, key=lambda m: m.start) if by_part else ms
@@ -1344,6 +1347,34 @@ class Extractor:
         """A drug of the single-arm study's regimen ("KRd ... carfilzomib was escalated up to 36 mg/m2") is not a new cohort."""
         one = state.single_arm or ""
         return drug in self.lexicon.regimens.get(one, []) or drug in one.split(" and ")
+
+    def _stand_in_arms(self, state: ReaderState) -> dict[str, tuple[str, str]]:
+        """arms.toml names that stand for one randomised arm -> (that arm, rule): "the lower dose" is the arm of the
+        smallest dose (rule arm:dose-rank), "the triplet" the one arm of three drugs ("SVd" against "Vd", rule arm:size)
+        when every arm but placebo or observation is known drug by drug."""
+        out = {}
+        if ranked := self._doses_ranked(state):
+            out |= {word: (ranked[rank], "arm:dose-rank") for word, rank in DOSE_RANKS.items()}
+        arms = list(dict.fromkeys(state.randomised_arms))
+        sizes = [0 if a in self.lexicon.controls else self._regimen_size(a) for a in arms]
+        for word, n in SIZE_WORDS.items():
+            if sizes.count(n) == 1 and len(arms) > 1 and None not in sizes:
+                out[word] = (arms[sizes.index(n)], "arm:size")
+        return out
+
+    def _regimen_size(self, name: str) -> int | None:
+        """How many drugs an arm's name holds ("SVd" 3, "bortezomib and dexamethasone" 2), None when unknown."""
+        size = 0
+        for part in filter(None, REGIMEN_JOIN_RE.split(name)):
+            if part.lower() in self.lexicon.brand_names:
+                size += 1
+            elif part in self.lexicon.regimens:
+                size += len(self.lexicon.regimens[part])
+            elif LETTER_PER_DRUG_RE.fullmatch(part):
+                size += len(part)
+            else:
+                return None
+        return size or None
 
     @staticmethod
     def _doses_ranked(state: ReaderState) -> list[str]:

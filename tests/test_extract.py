@@ -1274,7 +1274,7 @@ def test_pooled_triplets_and_the_drug_added():
         "months with gemcitabine alone. In another trial, the VRd triplet gave a response rate of 80% vs 70% with Rd.")
     assert [arms(r) for r in res] == [
         [("triplets", 22, "months"), ("Rd", 21, "months")],
-        [("triplets", 67, "%"), ("doublet", 58, "%")],
+        [("triplets", 67, "%"), ("Rd", 58, "%")],  # the one arm of two drugs
         [("capecitabine", 28.0, "months"), ("gemcitabine", 25.5, "months")],
         [("VRd", 80, "%"), ("Rd", 70, "%")],
     ]
@@ -2304,3 +2304,15 @@ def test_one_group_and_the_other_name_the_arms_and_counts_an_event_affected_are_
             "Osteonecrosis of the jaw affected 2 people on 30 mg and 8 people on 90 mg.")
     assert [arms(r) for r in records(text)] == [[("30 mg", 2, "count"), ("90 mg", 8, "count")]]
     assert [r.n for r in records(text, kind="sample_size")] == [504]
+
+
+def test_the_triplet_and_the_doublet_are_the_randomised_arms_of_three_and_two_drugs():
+    text = ("Patients were randomly assigned to elotuzumab plus bortezomib and dexamethasone (EBd) or bortezomib and "
+            "dexamethasone (Bd). The overall response rate was 66% with the triplet and 63% with the doublet.")
+    assert [arms(r) for r in records(text)] == [[("EBd", 66, "%"), ("Bd", 63, "%")]]
+    # two arms of three drugs, or an arm of drugs the lexicon does not know: "the triplet" names no arm
+    text = ("BEACON randomised patients to encorafenib, binimetinib and cetuximab, to encorafenib and cetuximab, or to "
+            "cetuximab, fluorouracil and irinotecan. The response rate was 26% with the triplet.")
+    assert [arms(r) for r in records(text)] == [[("triplet", 26, "%")]]
+    text = "Patients were randomly assigned to SVd or drugamib. The response rate was 76% with the triplet."
+    assert [arms(r) for r in records(text)] == [[("triplet", 76, "%")]]

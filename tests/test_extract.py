@@ -1046,7 +1046,9 @@ FLOORS = {
     (263, 274): {"results": 0.78, "trials": 0.87, "sample_sizes": 0.87, "follow_ups": 0.99},
     (275, 286): {"results": 0.83, "trials": 0.89, "sample_sizes": 0.90, "follow_ups": 0.99},
     (287, 298): {"results": 0.91, "trials": 0.93, "sample_sizes": 0.92, "follow_ups": 0.99},
-    (299, 310): {"results": 0.74, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.99},
+    (299, 310): {"results": 0.84, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.99},
+    (311, 322): {"results": 0.77, "trials": 0.92, "sample_sizes": 0.94, "follow_ups": 0.99},
+    (323, 334): {"results": 0.78, "trials": 0.92, "sample_sizes": 0.93, "follow_ups": 0.90},
 }
 
 
@@ -2316,3 +2318,12 @@ def test_the_triplet_and_the_doublet_are_the_randomised_arms_of_three_and_two_dr
     assert [arms(r) for r in records(text)] == [[("triplet", 26, "%")]]
     text = "Patients were randomly assigned to SVd or drugamib. The response rate was 76% with the triplet."
     assert [arms(r) for r in records(text)] == [[("triplet", 76, "%")]]
+
+
+def test_alive_and_not_progressed_is_pfs_and_radiotherapy_courses_named_by_length():
+    text = ("E3A06 randomised people to lenalidomide or observation. One year in, 98% of people taking lenalidomide were "
+            "alive and had not progressed to active myeloma, compared with 89% of those being watched.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [("PFS", [("lenalidomide", 98, "%"), ("observation", 89, "%")])]
+    text = ("The Nordic study compared short-course radiotherapy with standard radiotherapy in older people. Median "
+            "survival was 7.5 months for short-course radiotherapy and 6.0 months for standard radiotherapy.")
+    assert [arms(r) for r in records(text)] == [[("short-course radiotherapy", 7.5, "months"), ("standard radiotherapy", 6.0, "months")]]

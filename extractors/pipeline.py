@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_SPACE, IS_UPPER, LENGTH, ORTH, SENT_START, SPACY
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, LENGTH, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokenizer import Tokenizer
@@ -254,7 +254,8 @@ class Sentences:
     whose start is already set keep it. Line breaks: any whitespace but the single space after
     a word is a token of its own ("\\n\\n  "), so the first non-space token after a whitespace
     token holding a newline starts a sentence (paragraphs never share one). A full stop glued
-    between a word of two or more capitals and digits ("CCTG CE.6") ends nothing.
+    between a word of two or more capitals and digits ("CCTG CE.6") ends nothing, unless a capitalised
+    word follows the digits ("compared with MP.7 The response rate").
     """
 
     def __init__(self, nlp: Language, punct_chars: list[str] | None = None):
@@ -264,16 +265,17 @@ class Sentences:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        orth, punct, space, sent_start, upper, alpha, digit, trailing, length = doc.to_array(
-            [ORTH, IS_PUNCT, IS_SPACE, SENT_START, IS_UPPER, IS_ALPHA, IS_DIGIT, SPACY, LENGTH]).T
+        orth, punct, space, sent_start, upper, alpha, digit, trailing, length, title = doc.to_array(
+            [ORTH, IS_PUNCT, IS_SPACE, SENT_START, IS_UPPER, IS_ALPHA, IS_DIGIT, SPACY, LENGTH, IS_TITLE]).T
         at = numpy.minimum(self.final_chars.searchsorted(orth), len(self.final_chars) - 1)
         final = self.final_chars[at] == orth  # a sentence-final character
         # "CCTG CE.6", "NCIC CTG MY.10": a full stop glued between capitals and digits is part of a code
         # (not after one capital: "in arms A, B and C.7 The ..." ends with a citation; nor after the end of a
-        # hyphenated name: "favouring LEN-DEX.7 The ...")
+        # hyphenated name: "favouring LEN-DEX.7 The ...", nor before a capitalised word: "with MP.7 The response ...")
         glued = numpy.zeros(len(doc), dtype=bool)
         glued[1:-1] = (upper[:-2] == 1) & (alpha[:-2] == 1) & (length[:-2] >= 2) & (trailing[:-2] == 0) & (trailing[1:-1] == 0) & (digit[2:] == 1)
         glued[2:-1] &= trailing[:-3] == 1
+        glued[1:-2] &= (title[3:] == 0) | (trailing[2:-1] == 0)
         final &= ~glued
         words = numpy.flatnonzero(~final & (punct == 0))
         starts = numpy.zeros(len(doc), dtype=bool)

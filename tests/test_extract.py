@@ -2327,3 +2327,16 @@ def test_alive_and_not_progressed_is_pfs_and_radiotherapy_courses_named_by_lengt
     text = ("The Nordic study compared short-course radiotherapy with standard radiotherapy in older people. Median "
             "survival was 7.5 months for short-course radiotherapy and 6.0 months for standard radiotherapy.")
     assert [arms(r) for r in records(text)] == [[("short-course radiotherapy", 7.5, "months"), ("standard radiotherapy", 6.0, "months")]]
+
+
+def test_a_citation_glued_after_capitals_ends_its_sentence_and_more_trial_name_shapes():
+    text = ("The trial E2479 compared the five-drug VBMCP regimen with MP.7 The response rate was 72% with VBMCP "
+            "compared with 51% with MP.")
+    assert [(r.trial, arms(r)) for r in records(text)] == [("E2479", [("VBMCP", 72, "%"), ("MP", 51, "%")])]
+    # a code's full stop before a lower-case word ends nothing
+    assert [r.trial for r in records("In CCTG CE.6 the response rate was 5%.", kind="trial")] == ["CCTG CE.6"]
+
+    def trials(text):
+        return [r.trial for r in records(text, kind="trial")]
+    assert trials("LUX-Lung 7 was the first head-to-head comparison of two EGFR TKIs.") == ["LUX-Lung 7"]
+    assert trials("The Canadian LY.12 trial randomised 619 patients to GDP or DHAP.") == ["LY.12"]

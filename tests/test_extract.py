@@ -2340,3 +2340,16 @@ def test_a_citation_glued_after_capitals_ends_its_sentence_and_more_trial_name_s
         return [r.trial for r in records(text, kind="trial")]
     assert trials("LUX-Lung 7 was the first head-to-head comparison of two EGFR TKIs.") == ["LUX-Lung 7"]
     assert trials("The Canadian LY.12 trial randomised 619 patients to GDP or DHAP.") == ["LY.12"]
+
+
+def test_lay_words_for_a_pathological_complete_response_remission_and_an_event_and_raised_it_from():
+    text = ("BrighTNess put 634 people into three groups at random: paclitaxel plus carboplatin plus veliparib, "
+            "paclitaxel plus carboplatin, or paclitaxel alone. The cancer had completely gone at surgery in 53 out of "
+            "every 100 people in the veliparib group and 58 out of every 100 in the carboplatin group. Four years on, 79 "
+            "out of every 100 people who had carboplatin with paclitaxel were alive and free of cancer coming back or "
+            "another event, compared with 69 out of every 100 who had paclitaxel alone.")
+    assert [r.endpoint for r in records(text)] == ["CR", "EFS"]
+    text = ("Adding carboplatin raised the pCR rate from 41% to 54%. Bevacizumab raised it from 44% to 52%. In AALL0434, "
+            "88.2% of patients who had nelarabine were alive and still in remission.")
+    assert [(r.endpoint, arms(r)[-1]) for r in records(text)] == [
+        ("CR", ("carboplatin", 54, "%")), ("CR", ("bevacizumab", 52, "%")), ("DFS", ("nelarabine", 88.2, "%"))]

@@ -2353,3 +2353,9 @@ def test_lay_words_for_a_pathological_complete_response_remission_and_an_event_a
             "88.2% of patients who had nelarabine were alive and still in remission.")
     assert [(r.endpoint, arms(r)[-1]) for r in records(text)] == [
         ("CR", ("carboplatin", 54, "%")), ("CR", ("bevacizumab", 52, "%")), ("DFS", ("nelarabine", 88.2, "%"))]
+
+
+def test_named_infections_start_their_own_adverse_event_record():
+    text = ("VISTA randomised 682 patients to VMP or MP. Grade 3 or worse neuropathy occurred in 13% of the VMP arm and "
+            "in 1% of the MP arm, and herpes zoster was reported in 13% and 4%.")
+    assert [arms(r) for r in records(text)] == [[("VMP", 13, "%"), ("MP", 1, "%")], [("VMP", 13, "%"), ("MP", 4, "%")]]

@@ -551,8 +551,11 @@ class Extractor:
                 continue
             else:
                 canon = abbr
-            # (a known regimen's name in other capitals is an arm of its own: "(RD, n = 223)" beside "(Rd)")
-            if abbr.upper() in self.lexicon.excluded_names or abbr.lower() in self.lexicon.brand_names:
+            # (a known regimen's name in other capitals is an arm of its own: "(RD, n = 223)" beside "(Rd)"; a word
+            # never a name elsewhere, "MD", is one right after a combination: "melphalan-dexamethasone (MD)")
+            combination = named.start > 0 and text[named.start - 1] in "-/"
+            if abbr.lower() in self.lexicon.brand_names or abbr.upper() in self.lexicon.excluded_names \
+                    and not (combination and abbr.upper() in self.lexicon.not_names):
                 continue
             # every later use, except a P that is a p-value ("P < 0.001")
             for u in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])(?!\s*(?:[<>=≤≥]|value))", text[d.start("abbr") :]):

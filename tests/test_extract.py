@@ -2359,3 +2359,11 @@ def test_named_infections_start_their_own_adverse_event_record():
     text = ("VISTA randomised 682 patients to VMP or MP. Grade 3 or worse neuropathy occurred in 13% of the VMP arm and "
             "in 1% of the MP arm, and herpes zoster was reported in 13% and 4%.")
     assert [arms(r) for r in records(text)] == [[("VMP", 13, "%"), ("MP", 1, "%")], [("VMP", 13, "%"), ("MP", 4, "%")]]
+
+
+def test_an_abbreviation_defined_after_a_combination_even_a_word_never_a_name_elsewhere():
+    text = ("Patients were randomly assigned to MP (n = 122), melphalan-dexamethasone (MD; n = 127) or "
+            "dexamethasone-interferon alfa (DI; n = 117). Response rates were 42% with MP, 61% with MD and 44% with DI.")
+    assert [arms(r) for r in records(text)] == [[("MP", 42, "%"), ("MD", 61, "%"), ("DI", 44, "%")]]
+    # "MD" after a name is still no arm
+    assert records("Dr Jane Roe, MD (Boston), said 40% of patients responded.", kind="trial") == []

@@ -106,7 +106,7 @@ SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug
 _COMPARING = r"compared|versus|vs\.?|against|than"
 COMPARISON_LINK_RE = re.compile(rf"\b(?:{_COMPARING}|v)\b", re.I)
 COMPARISON_WORD_RE = re.compile(rf"(?<![\w-])(?:{_COMPARING}|placebo|control|standard|alone|or)(?![\w-])", re.I)  # (not "something-or-other")
-COMPARE_RE = re.compile(r"\b(?:compared|versus|vs\.?|v(?=\s+\d)|while|whereas|but|and|than)\b|,\s*$", re.I)
+COMPARE_RE = re.compile(r"\b(?:compared|against|versus|vs\.?|v(?=\s+\d)|while|whereas|but|and|than)\b|,\s*$", re.I)
 TRIAL_SUFFIX_RE = re.compile(r"(?:\s+clinical)?(?:\s+(?:trial|study))?\s*\(?$", re.I)
 CITATION_START_RE = re.compile(r"(?:\[[\d,\-–\s]+\]|[\d,\-–]+)\s+")
 SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),", re.I)
@@ -1361,7 +1361,7 @@ class Extractor:
         arms = list(dict.fromkeys(state.randomised_arms))
         sizes = [0 if a in self.lexicon.controls else self._regimen_size(a) for a in arms]
         for word, n in SIZE_WORDS.items():
-            if sizes.count(n) == 1 and len(arms) > 1 and None not in sizes:
+            if sizes.count(n) == 1 and None not in sizes:
                 out[word] = (arms[sizes.index(n)], "arm:size")
         return out
 
@@ -2034,6 +2034,8 @@ class Extractor:
                 out.append((self._added_or_all(text, window_before, s_start)[-1][0], "arm:before-value"))
                 continue
             out.append((None, None))
+        if k == 2 and out[1][1] == "arm:before-value" and out[1][0] == out[0][0] and COMPARE_RE.search(s, vals[0].end, vals[1].start):
+            out[1] = (None, None)  # "9.5 months with PCd against 4.4 months": the value compared with is another arm's
         if k == 2 == len(context) and out[0][0] and out[1][0] is None and (both := out[0][0].split(" and ")) and \
                 len(both) == 2 and set(both) == set(context):
             # "adverse events with D-VMP and VMP were thrombocytopenia (46.5% vs 45.1%)": the arms in the order named

@@ -2367,3 +2367,11 @@ def test_an_abbreviation_defined_after_a_combination_even_a_word_never_a_name_el
     assert [arms(r) for r in records(text)] == [[("MP", 42, "%"), ("MD", 61, "%"), ("DI", 44, "%")]]
     # "MD" after a name is still no arm
     assert records("Dr Jane Roe, MD (Boston), said 40% of patients responded.", kind="trial") == []
+
+
+def test_arms_by_their_number_of_drugs_and_a_value_set_against_another_is_the_other_arm_s():
+    text = ("Seventy patients were randomly assigned to pomalidomide and dexamethasone (Pd) or the same two drugs plus "
+            "cyclophosphamide (PCd). The cancer responded in 64.7% of people given the three drugs and in 38.9% of "
+            "those given the two. The median PFS was 9.5 months with PCd against 4.4 months.")
+    assert [arms(r) for r in records(text)] == [[("PCd", 64.7, "%"), ("Pd", 38.9, "%")],
+                                                [("PCd", 9.5, "months"), ("Pd", 4.4, "months")]]

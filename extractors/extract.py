@@ -2011,9 +2011,9 @@ class Extractor:
             if label and LABEL_GAP_RE.fullmatch(text, label[-1][2], s_start + v.start):
                 out.append((label[-1][0], "arm:label-value"))
                 continue
-            # "infections were the most common AE on Ven-dex (61%), neutropenia on Pom-dex": a value alone in
-            # brackets right after an arm is that arm's
-            if k == 1 and s.startswith(")", v.end) and (bracketed := self.arm_phrases(text, ms, s_start + max(0, v.start - 60), s_start + v.start)) \
+            # "infections were the most common AE on Ven-dex (61%), neutropenia on Pom-dex", "lower with nivolumab
+            # (7.8%) than with bevacizumab (23.1%)": a value alone in brackets right after an arm is that arm's
+            if s.startswith(")", v.end) and (bracketed := self.arm_phrases(text, ms, s_start + max(0, v.start - 60), s_start + v.start)) \
                     and PAREN_OPENS_RE.fullmatch(text, bracketed[-1][2], s_start + v.start):
                 out.append((bracketed[-1][0], "arm:bracketed-value"))
                 continue
@@ -2201,6 +2201,8 @@ class Extractor:
         if len(phrases) == 1 and k == 2 and BETWEEN_RE.search(text, max(0, phrases[0][1] - 12), phrases[0][1]):
             # "did not differ between nivolumab plus ipilimumab and EXTREME (median 13.9 v 13.5 months)"
             phrases = self.arm_phrases(text, ms, phrases[0][1], phrases[0][2] + 1, join=False)
+        if clause in value_ends and any(OR_GAP_RE.fullmatch(text, a[2], b[1]) for a, b in zip(phrases, phrases[1:])):
+            return None  # "13% of those on lenvatinib or sorafenib, and complete responses in 7% and 2%": one arm, the last value's
         return [p[0] for p in phrases] if len(phrases) == k else None
 
     def _arms_after_bare_values(self, vals: list[Value], text: str, s_start: int, s: str, ms: list[Mention]) -> list[str] | None:

@@ -2375,3 +2375,16 @@ def test_arms_by_their_number_of_drugs_and_a_value_set_against_another_is_the_ot
             "those given the two. The median PFS was 9.5 months with PCd against 4.4 months.")
     assert [arms(r) for r in records(text)] == [[("PCd", 64.7, "%"), ("Pd", 38.9, "%")],
                                                 [("PCd", 9.5, "months"), ("Pd", 4.4, "months")]]
+
+
+def test_values_in_brackets_after_their_arms_one_arm_of_two_drugs_and_more_durable_responses():
+    text = ("CheckMate 143 randomly assigned 369 patients to nivolumab or bevacizumab. The objective response rate was "
+            "lower with nivolumab (7.8%) than with bevacizumab (23.1%), although responses to nivolumab were more "
+            "durable (median 11.1 vs 5.3 months).")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("ORR", [("nivolumab", 7.8, "%"), ("bevacizumab", 23.1, "%")]),
+        ("DOR", [("nivolumab", 11.1, "months"), ("bevacizumab", 5.3, "months")])]
+    text = ("CheckMate 9DW randomised 668 people to nivolumab plus ipilimumab or lenvatinib or sorafenib. Tumors shrank "
+            "in 36% of patients treated with nivolumab plus ipilimumab and in 13% of those on lenvatinib or sorafenib, "
+            "and complete responses were seen in 7% and 2%.")
+    assert [arms(r) for r in records(text)][-1] == [("nivolumab and ipilimumab", 7, "%"), ("lenvatinib or sorafenib", 2, "%")]

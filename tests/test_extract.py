@@ -2388,3 +2388,10 @@ def test_values_in_brackets_after_their_arms_one_arm_of_two_drugs_and_more_durab
             "in 36% of patients treated with nivolumab plus ipilimumab and in 13% of those on lenvatinib or sorafenib, "
             "and complete responses were seen in 7% and 2%.")
     assert [arms(r) for r in records(text)][-1] == [("nivolumab and ipilimumab", 7, "%"), ("lenvatinib or sorafenib", 2, "%")]
+
+
+def test_skeletal_events_are_adverse_events():
+    text = ("The first trial randomly assigned 90 patients to pamidronate or to observation. Progression was less often "
+            "accompanied by skeletal events, which were seen in 39% of pamidronate-treated patients and in 73% of "
+            "observed patients.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [("AE", [("pamidronate", 39, "%"), ("observation", 73, "%")])]

@@ -2395,3 +2395,11 @@ def test_skeletal_events_are_adverse_events():
             "accompanied by skeletal events, which were seen in 39% of pamidronate-treated patients and in 73% of "
             "observed patients.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [("AE", [("pamidronate", 39, "%"), ("observation", 73, "%")])]
+
+
+def test_half_put_at_random_into_a_group_and_the_benefit_was_seen_takes_the_endpoint_before():
+    text = ("The trial included 608 women. Half were put at random into a group who had cemiplimab every three weeks. "
+            "The other half had chemotherapy chosen by their doctor. Women who had cemiplimab lived for a median of 12.0 "
+            "months. The benefit was seen in women with squamous cell cancer (11.1 months compared with 8.8 months).")
+    assert [(r.endpoint, arms(r)) for r in records(text)][-1] == (
+        "OS", [("cemiplimab", 11.1, "months"), ("chemotherapy", 8.8, "months")])

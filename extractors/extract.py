@@ -42,10 +42,11 @@ WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 # "pomalidomide plus low-dose dexamethasone": a dose level between the drugs of one arm
 DOSE_ADJECTIVE = r"(?:(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose|weekly|daily|pulsed?)\b"
-JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_ADJECTIVE})*$", re.I)
+JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_ADJECTIVE}|(?:once|twice)\b)*$", re.I)
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
 EITHER_RE = re.compile(r"\beither\s*$", re.I)
+CHOICE_OF_RE = re.compile(r"\b(?:investigator|physician|doctor)['’]?s['’]?\s+choice\s+of\s+(?:either\s+)?$", re.I)
 # "compared VMP with VTP", "nivolumab versus EXTREME", "tamoxifen plus OFS", "the EXTREME regimen": capitals compared
 # or given with a known regimen or drug, or called a regimen, are a regimen too
 _REGIMENS_GAP = r"\s+(?:with|plus|\+|versus|vs\.?|or|against)\s+(?:the\s+)?"
@@ -217,7 +218,7 @@ DOSE_LEVEL_RE = re.compile(DOSE_LEVEL, re.I)
 DOSES_COMPARED_RE = re.compile(rf"{DOSE_LEVEL}\s+(?:\([^()]{{1,30}}\)\s+)?(?:or|versus|vs\.?)\s+{DOSE_LEVEL}"  # "1.0 mg/m2 (n = 28) or 1.3 mg/m2"
                                 rf"|\b(?:compared|tested)\s+(?:two|three)\s+doses\s+of\s+[\w-]+,?\s+{DOSE_LEVEL}\s+(?:and|or)\s+{DOSE_LEVEL}", re.I)  # "compared two doses of pamidronate, 30 mg and 90 mg"
 COMPARED_IN_WORDS_RE = re.compile(r"(?:compared|tested)\b", re.I)  # the comparison says itself what it compares, no randomisation needed
-DOSE_AT_END_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS}|Gy)$", re.I)  # "nilotinib 300 mg"
+DOSE_IN_NAME_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS}|Gy)(?:$|\s)", re.I)  # "nilotinib 300 mg", "sotorasib 960 mg and panitumumab"
 DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
 SIZE_WORDS = {"doublet": 2, "triplet": 3, "quadruplet": 4}  # arms.toml names of a regimen by its number of drugs
 REGIMEN_JOIN_RE = re.compile(r"\s*(?:,|\b(?:plus|and|with)\b|\+|/|-)\s*", re.I)  # "elotuzumab plus bortezomib and dexamethasone"
@@ -993,6 +994,8 @@ class Extractor:
                 # (not "to either lenalidomide or placebo": there "either" opens the list of arms)
                 or (OR_GAP_RE.fullmatch(gap) and len(phrases[-1]) >= 2 and m.canon not in self.lexicon.controls
                     and EITHER_RE.search(text, phrases[-1][-1].start - 12, phrases[-1][-1].start))
+                # "the investigator's choice of trifluridine-tipiracil or regorafenib": one arm
+                or (OR_GAP_RE.fullmatch(gap) and CHOICE_OF_RE.search(text, max(0, phrases[-1][0].start - 30), phrases[-1][0].start))
             ):
                 phrases[-1].append(m)
             else:
@@ -1384,9 +1387,9 @@ class Extractor:
 
     @staticmethod
     def _doses_ranked(state: ReaderState) -> list[str]:
-        """The randomised arms that name a dose ("nilotinib 300 mg", "30 mg"), lowest dose first, when two or more
+        """The randomised arms that name a dose ("nilotinib 300 mg", "30 mg", "sotorasib 960 mg and panitumumab"), lowest dose first, when two or more
         do in one unit: "the lower dose" and "the higher dose" are the first and the last."""
-        dosed = [(float(d["n"]), d["u"].lower(), x) for x in dict.fromkeys(state.randomised_arms) if (d := DOSE_AT_END_RE.search(x))]
+        dosed = [(float(d["n"]), d["u"].lower(), x) for x in dict.fromkeys(state.randomised_arms) if (d := DOSE_IN_NAME_RE.search(x))]
         if len(dosed) < 2 or len({u for _, u, _ in dosed}) > 1:
             return []
         return [x for _, _, x in sorted(dosed)]

@@ -2403,3 +2403,14 @@ def test_half_put_at_random_into_a_group_and_the_benefit_was_seen_takes_the_endp
             "months. The benefit was seen in women with squamous cell cancer (11.1 months compared with 8.8 months).")
     assert [(r.endpoint, arms(r)) for r in records(text)][-1] == (
         "OS", [("cemiplimab", 11.1, "months"), ("chemotherapy", 8.8, "months")])
+
+
+def test_two_doses_each_combined_with_a_drug_against_the_investigator_s_choice_of_two():
+    text = ("Patients were randomly assigned to sotorasib 960 mg once daily plus panitumumab (53 patients), sotorasib "
+            "240 mg once daily plus panitumumab (53 patients), or the investigator's choice of trifluridine-tipiracil or "
+            "regorafenib (54 patients). Median PFS was 5.6 months, 3.9 months and 2.2 months in the three groups, "
+            "respectively. Tumours shrank in 26.4% of patients given the higher dose and in 5.7% of those given the lower dose.")
+    assert [arms(r) for r in records(text)] == [
+        [("sotorasib 960 mg and panitumumab", 5.6, "months"), ("sotorasib 240 mg and panitumumab", 3.9, "months"),
+         ("trifluridine-tipiracil or regorafenib", 2.2, "months")],
+        [("sotorasib 960 mg and panitumumab", 26.4, "%"), ("sotorasib 240 mg and panitumumab", 5.7, "%")]]

@@ -2414,3 +2414,9 @@ def test_two_doses_each_combined_with_a_drug_against_the_investigator_s_choice_o
         [("sotorasib 960 mg and panitumumab", 5.6, "months"), ("sotorasib 240 mg and panitumumab", 3.9, "months"),
          ("trifluridine-tipiracil or regorafenib", 2.2, "months")],
         [("sotorasib 960 mg and panitumumab", 26.4, "%"), ("sotorasib 240 mg and panitumumab", 5.7, "%")]]
+
+
+def test_a_complete_response_and_mrd_negative_results_is_mrd_and_the_figure_for_an_arm():
+    text = ("IKEMA randomised 302 people to Isa-Kd or Kd. 26 out of every 100 people on Isa-Kd had both a complete "
+            "response and MRD-negative results. The figure for Kd was 12 out of every 100.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [("MRD", [("Isa-Kd", 26, "%")]), ("MRD", [("Kd", 12, "%")])]

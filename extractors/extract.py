@@ -179,13 +179,14 @@ LANDMARK_LIST_RE = re.compile(r"\b(?:at|after)\s+(?P<list>\d{1,2}(?:\s*,\s*\d{1,
 THE_TRIAL_CALLED_RE = re.compile(r"\bThe\s+(?:trial|study)(?:,\s*|\s+(?:is|was)\s+)(?:called|named|known\s+as)\s+$")
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 # a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
-SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
+SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|\bdose[- ]escalation\s+(?:study|trial)\b|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
 # "One group had VAC", "Half were put at random into a group who had cemiplimab"
 ONE_GROUP_RE = re.compile(r"\b(?:(?:One|The\s+first)\s+group\s+(?:had|got|received|took|was\s+given)"
                           r"|Half\s+(?:of\s+them\s+)?were\s+(?:put|placed)\s+(?:at\s+random|by\s+chance)\s+into\s+a\s+group\s+(?:who|that)\s+(?:had|got|received))\b", re.I)
 # "The other had VAC/VI", "The other half had chemotherapy"
 OTHER_GROUP_RE = re.compile(r"\b(?:the\s+other|the\s+second)(?:\s+group|\s+half)?\s+(?:had|got|received|took|was\s+given)\b", re.I)
-SINGLE_ARM_WORDS_RE = re.compile(r"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b", re.I)  # (not "with one arm")
+# (not "with one arm"; a dose-escalation study gives every patient the one treatment, at rising doses)
+SINGLE_ARM_WORDS_RE = re.compile(r"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b|\bdose[- ]escalation\s+(?:study|trial)\b", re.I)
 NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2}|[A-Z][a-z]+[A-Z][A-Za-z]*)/$")  # "MMVAR/IFM 2005-04", "CeTeG/NOA-09": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
 # "the NOVA trial of niraparib", "NOVA, a phase 3 trial of niraparib maintenance"

@@ -2420,3 +2420,10 @@ def test_a_complete_response_and_mrd_negative_results_is_mrd_and_the_figure_for_
     text = ("IKEMA randomised 302 people to Isa-Kd or Kd. 26 out of every 100 people on Isa-Kd had both a complete "
             "response and MRD-negative results. The figure for Kd was 12 out of every 100.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [("MRD", [("Isa-Kd", 26, "%")]), ("MRD", [("Kd", 12, "%")])]
+
+
+def test_a_dose_escalation_study_of_a_product_known_by_its_code_is_single_arm():
+    text = ("In this phase 1, dose-escalation study, we administered a GPRC5D-targeted CAR T-cell therapy (MCARH109) at "
+            "four dose levels. A total of 17 patients were enrolled and received MCARH109. A response was reported in 71% "
+            "of the patients.")
+    assert [arms(r) for r in records(text)] == [[("mcarh109", 71, "%")]]

@@ -122,6 +122,8 @@ HALF_ALIVE_BEFORE_RE = re.compile(r"\bhalf\b[^.;]{0,100}?\b(?:alive\s+(?:(?:at|a
 TOOK_TO_HAPPEN_RE = re.compile(r"\s+(?:for\s+\w+\s+)?to\s+(?:start|begin|grow|get|come|progress|relapse|return|spread)\b", re.I)
 # "seven people in the transplant group and five in the cyclophosphamide group": a count with its noun left out
 # "and five in the X group", "and in 14 in the X group", "against three on placebo"
+# the people a rate is out of, or a subgroup: "64% of 105 patients", "In the 79 people given 40 mg or more"
+COUNTED_BEFORE_RE = re.compile(r"(?:(?:%|percent|per\s+cent)\s+of|\b(?:in|among)\s+(?:the|all|these|those)|\bof\s+(?:the|all)?)\s*$", re.I)
 ELLIPTIC_BEFORE_RE = re.compile(r"\b(?:and|against|versus|vs\.?|compared\s+with)\s+(?:in\s+)?$", re.I)
 IN_GROUP_AFTER_RE = re.compile(r"\s+(?:(?:in|on)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:group|arm|cohort)s?\b|(?:on|taking|given|receiving)\s+\w)", re.I)
 
@@ -508,6 +510,8 @@ class NumberGrammar:
                 continue
             if re.match(r"^\s*(?:/|-\d|–\d|:)", after) or re.search(r"\d[/:]$", before):
                 continue  # dates, times, ranges
+            if unit == "count" and COUNTED_BEFORE_RE.search(before):
+                continue  # "64% of 105 patients", "In the 79 people given 40 mg or more": the people counted, no event count
             # "seven people in the X group and five in the Y group": a count with its noun left out
             elliptic = unit is None and bool(ELLIPTIC_BEFORE_RE.search(before)) and bool(IN_GROUP_AFTER_RE.match(after))
             if unit is None and m["num"][0].isalpha() and not elliptic:

@@ -916,9 +916,10 @@ def test_lay_radiotherapy_trial_with_a_group_code_holding_a_full_stop():
     res = records(text)
     assert {r.trial for r in records(text, "trial")} == {"CCTG CE.6"}
     assert [(r.endpoint, arms(r)) for r in res] == [
-        ("OS", [("temozolomide", 9.3, "months"), ("radiotherapy", 7.6, "months")]),
-        ("PFS", [("temozolomide", 5.3, "months"), ("radiotherapy", 3.9, "months")]),
-        ("OS", [("temozolomide", 13.5, "months"), ("radiotherapy", 7.7, "months")]),
+        # (the radiotherapy arm as the randomisation names it)
+        ("OS", [("temozolomide", 9.3, "months"), ("short-course radiotherapy", 7.6, "months")]),
+        ("PFS", [("temozolomide", 5.3, "months"), ("short-course radiotherapy", 3.9, "months")]),
+        ("OS", [("temozolomide", 13.5, "months"), ("short-course radiotherapy", 7.7, "months")]),
     ]
     assert [r.trial for r in res] == ["CCTG CE.6"] * 3
 
@@ -2427,3 +2428,11 @@ def test_a_dose_escalation_study_of_a_product_known_by_its_code_is_single_arm():
             "four dose levels. A total of 17 patients were enrolled and received MCARH109. A response was reported in 71% "
             "of the patients.")
     assert [arms(r) for r in records(text)] == [[("mcarh109", 71, "%")]]
+
+
+def test_the_people_a_rate_is_out_of_and_a_subgroup_s_size_are_no_event_counts():
+    text = ("Selpercatinib won approval on the basis of the single-arm LIBRETTO-001 study, in which 64% of 105 patients "
+            "previously treated with platinum chemotherapy had responses.")
+    assert [arms(r) for r in records(text)] == [[("selpercatinib", 64, "%")]]
+    text = "Across all 124 patients given etentamig, 57% responded. In the 79 people given 40 mg or more, the response rate was 68%."
+    assert [arms(r) for r in records(text)] == [[("etentamig", 57, "%")], [("etentamig", 68, "%")]]

@@ -2436,3 +2436,10 @@ def test_the_people_a_rate_is_out_of_and_a_subgroup_s_size_are_no_event_counts()
     assert [arms(r) for r in records(text)] == [[("selpercatinib", 64, "%")]]
     text = "Across all 124 patients given etentamig, 57% responded. In the 79 people given 40 mg or more, the response rate was 68%."
     assert [arms(r) for r in records(text)] == [[("etentamig", 57, "%")], [("etentamig", 68, "%")]]
+
+
+def test_a_regimen_with_its_number_of_cycles_and_a_range_of_stages_is_no_regimen():
+    text = ("The German FLYER trial randomised 592 patients with stage I-II DLBCL to six cycles of R-CHOP-21 or four "
+            "cycles of R-CHOP-21 followed by two doses of rituximab (4xR-CHOP+2R). Three-year PFS was 96% with "
+            "4xR-CHOP+2R and 94% with 6xR-CHOP.")
+    assert [arms(r) for r in records(text)] == [[("4xR-CHOP+2R", 96, "%"), ("6xR-CHOP", 94, "%")]]

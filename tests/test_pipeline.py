@@ -304,11 +304,14 @@ def _plain_block_breaks(doc):
 
 
 def _plain_glued_codes(doc):
-    """"CCTG CE.6": a full stop glued between a word of two or more capitals and digits starts no sentence."""
+    """"CCTG CE.6": a full stop glued between a word of two or more capitals and digits starts no sentence
+    (unless a capitalised word follows the digits: "with MP.7 The response")."""
     for t in doc[1:-1]:
         prev, nxt = doc[t.i - 1], doc[t.i + 1]
         word = prev.i == 0 or doc[prev.i - 1].whitespace_  # "CE.6", not "LEN-DEX.7"
-        if t.text == "." and prev.is_upper and prev.is_alpha and len(prev) >= 2 and word and not prev.whitespace_ and not t.whitespace_ and nxt.is_digit:
+        capital_after = t.i + 2 < len(doc) and bool(nxt.whitespace_) and doc[t.i + 2].is_title
+        if t.text == "." and prev.is_upper and prev.is_alpha and len(prev) >= 2 and word and not prev.whitespace_ and not t.whitespace_ \
+                and nxt.is_digit and not capital_after:
             nxt.is_sent_start = False
     return doc
 

@@ -2445,3 +2445,12 @@ def test_a_regimen_with_its_number_of_cycles_and_a_range_of_stages_is_no_regimen
             "cycles of R-CHOP-21 followed by two doses of rituximab (4xR-CHOP+2R). Three-year PFS was 96% with "
             "4xR-CHOP+2R and 94% with 6xR-CHOP.")
     assert [arms(r) for r in records(text)] == [[("4xR-CHOP+2R", 96, "%"), ("6xR-CHOP", 94, "%")]]
+
+
+def test_a_name_in_capitals_opening_a_randomisation_and_cancer_that_had_not_come_back():
+    text = ("FIRSTANA: first line\n\nIn FIRSTANA, 1,168 chemotherapy-naive men with mCRPC were randomized 1:1:1 to "
+            "cabazitaxel 20 mg/m2, cabazitaxel 25 mg/m2 or docetaxel 75 mg/m2.")
+    assert [r.trial for r in records(text, kind="trial")] == ["FIRSTANA"]
+    text = ("ExteNET randomised 2,840 women to neratinib or placebo. Two years after starting, 93.9% of women who had "
+            "neratinib had not had invasive cancer come back, compared with 91.6% of women who had placebo.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [("DFS", [("neratinib", 93.9, "%"), ("placebo", 91.6, "%")])]

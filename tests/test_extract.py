@@ -2454,3 +2454,15 @@ def test_a_name_in_capitals_opening_a_randomisation_and_cancer_that_had_not_come
     text = ("ExteNET randomised 2,840 women to neratinib or placebo. Two years after starting, 93.9% of women who had "
             "neratinib had not had invasive cancer come back, compared with 91.6% of women who had placebo.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [("DFS", [("neratinib", 93.9, "%"), ("placebo", 91.6, "%")])]
+
+
+def test_all_three_drugs_the_two_drug_treatment_and_a_very_good_response():
+    text = ("559 people were put at random into two groups: 281 had pomalidomide, bortezomib and dexamethasone, and 278 "
+            "had bortezomib and dexamethasone only. People who had all three drugs lived without their myeloma getting "
+            "worse for a median of 11.2 months. The myeloma responded in 82 out of every 100 people who had PVd, compared "
+            "with 50 out of every 100 who had the two-drug treatment. A very good response or better was seen in 53% of "
+            "the PVd group and 18% of the other group.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("PFS", [("pomalidomide and bortezomib and dexamethasone", 11.2, "months")]),
+        ("ORR", [("PVd", 82, "%"), ("bortezomib and dexamethasone", 50, "%")]),
+        ("VGPR", [("PVd", 53, "%"), ("bortezomib and dexamethasone", 18, "%")])]

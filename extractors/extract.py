@@ -100,7 +100,7 @@ THE_TWO_ARMS_RE = re.compile(r"\s*(?:%|percent)?\s*(?:of\s+(?:the\s+)?(?:patient
                              r"the\s+two\s+(?:[a-z-]+\s+)?(?:regimens|arms|groups|combinations|treatments)\b", re.I)
 SEVERAL_ARMS_RE = re.compile(r"\b(?:arms|groups|cohorts)\b")  # "ranged from 48.0% to 56.3% across the four arms"
 GENERIC_CONTROL_NAMES = ("control", "comparator")  # arm names that say only that the arm is the control
-SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
+SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:development-code", "arm:same-code", "arm:drug-short-name",
                         "arm:drug-before-dose", "arm:same-drug")
 # words that set one value against another ("44.1 versus 8.1 months"), and with them those that set one treatment
 # against another in a sentence ("compared with placebo", "X alone or with Y")
@@ -909,6 +909,18 @@ class Extractor:
         out += [Mention("TRIAL", u.start(), u.end(), u.group(0), names[u.group(0)], "trial:same-name")
                 for u in unclaimed_uses(text, names, [(m.start, m.end) for m in mentions])]
         return out
+
+    @staticmethod
+    def code_repeats(text: str, mentions: list[Mention]) -> list[Mention]:
+        """A product the article introduces by its development code ("GC012F is a dual BCMA/CD19 CAR T-cell
+        product") is that product wherever else the code appears, a heading included (rule arm:same-code)."""
+        names = {m.text: m.canon for m in mentions if m.rule == "arm:development-code"}
+        if not names:
+            return mentions
+        out = [Mention("DRUG", m.start, m.end, m.text, names[m.text], "arm:same-code") if m.label != "DRUG" and m.text in names else m
+               for m in mentions]
+        return out + [Mention("DRUG", u.start(), u.end(), u.group(0), names[u.group(0)], "arm:same-code")
+                      for u in unclaimed_uses(text, names, [(m.start, m.end) for m in mentions])]
 
     # ------------------------------------------------------------------ arms
     @staticmethod
@@ -2250,6 +2262,7 @@ class Extractor:
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
         mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
+        mentions = self.code_repeats(doc.text, mentions)
         mentions = self.with_expansion(doc.text, mentions + self.drug_repeats(doc.text, mentions))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
@@ -2301,7 +2314,8 @@ class Extractor:
                 self._arms_follow_trial(state, main_trial, trace)
                 state.trial = main_trial
                 trace.add("trial:heading-returns-to-title", main_trial)
-            elif (a in headings or a in item_headings) and state.trial and not any(m.label == "TRIAL" for m in ms) and self._new_treatment(doc.text, ms, a, b, state):
+            elif (a in headings or a in item_headings) and (state.trial or state.randomised_arms) and not any(m.label == "TRIAL" for m in ms) \
+                    and self._new_treatment(doc.text, ms, a, b, state):
                 # "2. ABBV-383 (now called etentamig)" after a section on MagnetisMM-1: the next drug's own study
                 state.trial, state.single_arm, state.backbone = None, None, None
                 state.randomised_arms = state.randomisation = self._named_treatments(doc.text, ms, a, b)

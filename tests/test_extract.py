@@ -2466,3 +2466,10 @@ def test_all_three_drugs_the_two_drug_treatment_and_a_very_good_response():
         ("PFS", [("pomalidomide and bortezomib and dexamethasone", 11.2, "months")]),
         ("ORR", [("PVd", 82, "%"), ("bortezomib and dexamethasone", 50, "%")]),
         ("VGPR", [("PVd", 53, "%"), ("bortezomib and dexamethasone", 18, "%")])]
+
+
+def test_a_product_introduced_by_its_code_is_that_product_under_its_heading():
+    text = ("ARI0002h\n\nARI0002h is an academic BCMA CAR T-cell product. In the phase 2 CARTBCMA-HCB-01 study, 30 "
+            "patients were treated. The overall response rate was 100%.\n\nGC012F\n\nGC012F is a dual BCMA/CD19 CAR T-cell "
+            "product made in about 22 hours. In a phase 1 study of 29 patients, the overall response rate was 93.1%.")
+    assert [(r.trial, arms(r)) for r in records(text)] == [("CARTBCMA-HCB-01", [("ari0002h", 100, "%")]), (None, [("gc012f", 93.1, "%")])]

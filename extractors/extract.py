@@ -46,6 +46,8 @@ JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|ei
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
 EITHER_RE = re.compile(r"\beither\s*$", re.I)
+COUNTED_DRUGS_BEFORE_RE = re.compile(r"\b(?:two|three|four|2|3|4)\s+$", re.I)  # "two chemotherapy drugs": a kind of drug counted
+DRUGS_AFTER_RE = re.compile(r"\s+drugs\b")
 CHOICE_OF_RE = re.compile(r"\b(?:investigator|physician|doctor)['’]?s['’]?\s+choice\s+of\s+(?:either\s+)?$", re.I)
 # "compared VMP with VTP", "nivolumab versus EXTREME", "tamoxifen plus OFS", "the EXTREME regimen": capitals compared
 # or given with a known regimen or drug, or called a regimen, are a regimen too
@@ -222,7 +224,8 @@ COMPARED_IN_WORDS_RE = re.compile(r"(?:compared|tested)\b", re.I)  # the compari
 DOSE_IN_NAME_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS}|Gy)(?:$|\s)", re.I)  # "nilotinib 300 mg", "sotorasib 960 mg and panitumumab"
 DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
 SIZE_WORDS = {"doublet": 2, "triplet": 3, "quadruplet": 4}  # arms.toml names of a regimen by its number of drugs
-REGIMEN_JOIN_RE = re.compile(r"\s*(?:,|\b(?:plus|and|with)\b|\+|/|-)\s*", re.I)  # "elotuzumab plus bortezomib and dexamethasone"
+REGIMEN_JOIN_RE = re.compile(r"\s*(?:,|\b(?:plus|and|with)\b|\+)\s*", re.I)  # "elotuzumab plus bortezomib and dexamethasone"
+REGIMEN_HYPHEN_RE = re.compile(r"[-/]")  # "D-VMP", "carboplatin-pemetrexed" (after the whole name is looked up: "nab-paclitaxel")
 LETTER_PER_DRUG_RE = re.compile(r"[A-Z]{1,4}d?")  # a regimen's initials, one per drug: "SVd", "VMP", "Rd"
 COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
 METHODS_RE = re.compile(r"(?:Methods|Patients\s+and\s+methods|Study\s+design)\s*[:.]\s", re.I)  # an abstract's methods section
@@ -984,6 +987,8 @@ class Extractor:
                 # "people who were not fit enough for a transplant": who the patients are, not their arm
                 and not (m.label == "ARM" and (ELIGIBLE_FOR_RE.search(text, max(0, m.start - 40), m.start)
                                                or ELIGIBLE_AFTER_RE.match(text, m.end)))  # "transplant-ineligible"
+                # "Half were given two chemotherapy drugs, nab-paclitaxel and gemcitabine": the drugs are the arm
+                and not (m.label == "ARM" and COUNTED_DRUGS_BEFORE_RE.search(text, max(0, m.start - 8), m.start) and DRUGS_AFTER_RE.match(text, m.end))
                 and not self._prior_therapy(text, m)]
         phrases: list[list[Mention]] = []
         short_name: dict[int, Mention] = {}  # phrase index -> the abbreviation defined for it
@@ -1385,18 +1390,17 @@ class Extractor:
         return out
 
     def _regimen_size(self, name: str) -> int | None:
-        """How many drugs an arm's name holds ("SVd" 3, "bortezomib and dexamethasone" 2), None when unknown."""
-        size = 0
-        for part in filter(None, REGIMEN_JOIN_RE.split(name)):
-            if part.lower() in self.lexicon.brand_names:
-                size += 1
-            elif part in self.lexicon.regimens:
-                size += len(self.lexicon.regimens[part])
-            elif LETTER_PER_DRUG_RE.fullmatch(part):
-                size += len(part)
-            else:
-                return None
-        return size or None
+        """How many drugs an arm's name holds ("SVd" 3, "nab-paclitaxel and gemcitabine" 2, "D-VMP" 4), None when unknown."""
+        if name.lower() in self.lexicon.brand_names:
+            return 1
+        if name in self.lexicon.regimens:
+            return len(self.lexicon.regimens[name])
+        if LETTER_PER_DRUG_RE.fullmatch(name):
+            return len(name)
+        parts = [p for p in REGIMEN_JOIN_RE.split(name) if p]
+        parts = parts if len(parts) > 1 else [p for p in REGIMEN_HYPHEN_RE.split(name) if p]
+        sizes = [self._regimen_size(p) for p in parts] if len(parts) > 1 else [None]
+        return None if None in sizes else sum(sizes)
 
     @staticmethod
     def _doses_ranked(state: ReaderState) -> list[str]:

@@ -2473,3 +2473,11 @@ def test_a_product_introduced_by_its_code_is_that_product_under_its_heading():
             "patients were treated. The overall response rate was 100%.\n\nGC012F\n\nGC012F is a dual BCMA/CD19 CAR T-cell "
             "product made in about 22 hours. In a phase 1 study of 29 patients, the overall response rate was 93.1%.")
     assert [(r.trial, arms(r)) for r in records(text)] == [("CARTBCMA-HCB-01", [("ari0002h", 100, "%")]), (None, [("gc012f", 93.1, "%")])]
+
+
+def test_two_chemotherapy_drugs_named_after_their_count_are_one_arm_and_lived_before_it_came_back():
+    text = ("APACT took 866 people. Half were given two chemotherapy drugs, nab-paclitaxel (Abraxane) and gemcitabine, and "
+            "half were given gemcitabine on its own. The main question was how long people lived before the cancer came "
+            "back. It was 19.4 months with the two drugs and 18.8 months with gemcitabine alone.")
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("DFS", [("nab-paclitaxel and gemcitabine", 19.4, "months"), ("gemcitabine", 18.8, "months")])]

@@ -2343,6 +2343,8 @@ def test_a_citation_glued_after_capitals_ends_its_sentence_and_more_trial_name_s
         return [r.trial for r in records(text, kind="trial")]
     assert trials("LUX-Lung 7 was the first head-to-head comparison of two EGFR TKIs.") == ["LUX-Lung 7"]
     assert trials("The Canadian LY.12 trial randomised 619 patients to GDP or DHAP.") == ["LY.12"]
+    # a name right before the brackets holding its registration number is the trial, the number an alias
+    assert trials("CAMMA 1 (GO39775; NCT03275103) is an ongoing phase I study of cevostamab.") == ["CAMMA 1"]
 
 
 def test_lay_words_for_a_pathological_complete_response_remission_and_an_event_and_raised_it_from():

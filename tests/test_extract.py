@@ -2483,3 +2483,9 @@ def test_two_chemotherapy_drugs_named_after_their_count_are_one_arm_and_lived_be
             "back. It was 19.4 months with the two drugs and 18.8 months with gemcitabine alone.")
     assert [(r.endpoint, arms(r)) for r in records(text)] == [
         ("DFS", [("nab-paclitaxel and gemcitabine", 19.4, "months"), ("gemcitabine", 18.8, "months")])]
+
+
+def test_a_complete_cytogenetic_response_is_a_complete_response():
+    text = ("The IRIS trial randomised 1,106 patients to imatinib or interferon alfa plus cytarabine. Complete cytogenetic "
+            "responses were seen in 76.2% versus 14.5%.")
+    assert [r.endpoint for r in records(text)] == ["CR"]

@@ -2489,3 +2489,12 @@ def test_a_complete_cytogenetic_response_is_a_complete_response():
     text = ("The IRIS trial randomised 1,106 patients to imatinib or interferon alfa plus cytarabine. Complete cytogenetic "
             "responses were seen in 76.2% versus 14.5%.")
     assert [r.endpoint for r in records(text)] == ["CR"]
+
+
+def test_the_myeloma_stayed_under_control_is_the_article_s_formal_endpoint():
+    text = ("The trial randomised 289 people to TD or MP. The myeloma stayed under control for a median of 16.7 months "
+            "on TD and 20.7 months on MP.")
+    assert [r.endpoint for r in records(text)] == ["PFS"]
+    text = ("THAL-MM-003 randomised 470 people to thal-dex or dexamethasone.\n\n- Time to progression: the myeloma stayed "
+            "under control for a median of 22.6 months on thal-dex, compared with 6.5 months on dexamethasone.")
+    assert [r.endpoint for r in records(text)] == ["TTP"]

@@ -657,6 +657,13 @@ class Extractor:
                 out.append(Mention("ARM", a, b, name, name, "arm:named-group"))
             else:
                 add(a, b, name, "arm:named-group")
+        # "26% after double autologous transplantation" after "the double autologous group": the group's name before a
+        # generic arm word is that group (read_sentence drops the generic one inside it)
+        generic_at = {m.start: m for m in mentions if m.label == "ARM" and m.canon in self.lexicon.generic_arms}
+        for name in (n for n in names if " " in n):  # (not one word: "induction chemotherapy" stays as it is)
+            for u in re.finditer(rf"\b{re.escape(name)}\s+", text):
+                if (g := generic_at.get(u.end())) and not any(x < u.end() and u.start() < y for x, y in taken):
+                    out.append(Mention("ARM", u.start(), g.end, text[u.start() : g.end], name, "arm:named-group"))
         # "66 out of every 100 children who had immunotherapy": a group's name used after a treatment verb
         for name in names:
             for u in re.finditer(rf"\b(?:had|given|received|receiving|getting|got)\s+(?P<name>{re.escape(name)})\b(?!\s+(?:group|arm|cohort))", text):

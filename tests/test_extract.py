@@ -2499,3 +2499,10 @@ def test_the_myeloma_stayed_under_control_is_the_article_s_formal_endpoint():
     text = ("THAL-MM-003 randomised 470 people to thal-dex or dexamethasone.\n\n- Time to progression: the myeloma stayed "
             "under control for a median of 22.6 months on thal-dex, compared with 6.5 months on dexamethasone.")
     assert [r.endpoint for r in records(text)] == ["TTP"]
+
+
+def test_a_group_s_name_of_two_words_before_a_generic_arm_word_is_that_group():
+    text = ("Median overall survival was 80 months in the auto-allo group compared with 54 months in the double "
+            "autologous group. Complete remission rates were 55% after auto-allo and 26% after double autologous "
+            "transplantation.")
+    assert [arms(r) for r in records(text)][-1] == [("auto-allo", 55, "%"), ("double autologous", 26, "%")]

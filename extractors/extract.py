@@ -1010,6 +1010,8 @@ class Extractor:
             # "to VTD (130), TD (127) or ...": after an arm's size, a comma lists the next arm
             sized = absorbed_until > 0 and SIZE_PAREN_RE.fullmatch(text, phrases[-1][-1].end, absorbed_until)
             gap = text[gap_from : m.start]
+            if phrases and not gap.strip() and m.canon in self.lexicon.controls and m.text.lower().startswith("without "):
+                continue  # "a tandem ASCT without maintenance": the arm says what it leaves out
             # one drug at two doses is two arms, never one combination: "pembrolizumab 2 mg/kg, pembrolizumab 10 mg/kg"
             two_doses = m.rule == phrases[-1][-1].rule == "arm:drug-dose" if phrases else False
             if phrases and not (sized and "," in gap) and not two_doses and (JOIN_RE if join else TIGHT_JOIN_RE).match(gap):

@@ -2506,3 +2506,9 @@ def test_a_group_s_name_of_two_words_before_a_generic_arm_word_is_that_group():
             "autologous group. Complete remission rates were 55% after auto-allo and 26% after double autologous "
             "transplantation.")
     assert [arms(r) for r in records(text)][-1] == [("auto-allo", 55, "%"), ("double autologous", 26, "%")]
+
+
+def test_an_arm_without_maintenance_is_that_arm():
+    text = ("195 patients were randomised to a single ASCT followed by thalidomide maintenance or to a tandem ASCT without "
+            "maintenance. The 3-year PFS was 85% with single ASCT plus thalidomide and 57% with tandem ASCT without maintenance.")
+    assert [arms(r)[1][0] for r in records(text)] == ["tandem ASCT"]

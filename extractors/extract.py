@@ -132,6 +132,8 @@ ENDPOINT_WAS_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:was|were|is|of)\s*")  # "
 AND_NEXT_RE = re.compile(r"\s+and\s+\d")  # "95% and 90% of patients achieved ..."
 # "lived for 19.4 months or more without their myeloma getting worse": an endpoint right after the value
 RIGHT_AFTER_RE = re.compile(r"\s*(?:or\s+(?:more|longer|so)\s*)?")
+# "51% of patients on Keytruda responded to treatment": the people of the value, then what they did
+VALUE_OF_PEOPLE_RE = re.compile(r"^\s+of\s+(?:all\s+)?(?:the\s+)?(?:patients|people|participants|women|men|children)\b(?:(?![\d;,])[^.]){0,40}?\s+$", re.I)
 VALUE_REACHED_RE = re.compile(rf"^(?:\s*(?:vs\.?|versus|and|,)\s*\d+(?:\.\d+)?\s*(?:%|percent)?)*(?:\s+of\s+(?:all\s+)?(?:the\s+)?(?:patients|people|participants)(?=\s+$)|(?:(?![\d;])[^.])*?\b(?:had|got|developed|went\s+into|were\s+still|was\s+still|remained|{REACHED_VERBS})|(?:\s+of\s+(?:them|those|these|patients|people|participants|women|men|children))?\s+(?:were|was))\s+(?:at\s+least\s+)?(?:a\s+|an\s+|the\s+)?(?:(?:severe|serious|mild|major|life-threatening)\s+)?(?:near-|near\s+)?$", re.I)
 OR_ARMS_RE = re.compile(r"\b(?:or|versus|vs\.?)\b")
 LABEL_GAP_RE = re.compile(r"\s*:?\s*")  # "RVd 8%", "RVd: 8%"
@@ -1753,7 +1755,8 @@ class Extractor:
                 return right_after[0]
             # "73.1 percent of patients treated with X achieved a complete response": the endpoint the
             # value's patients reached
-            reached = [e for a, b, e in eps if a >= v.end and VALUE_REACHED_RE.match(s[v.end : a])]
+            reached = [e for a, b, e in eps if a >= v.end and (VALUE_REACHED_RE.match(s[v.end : a]) or
+                                                               VALUE_OF_PEOPLE_RE.match(s[v.end : a]) and e.text.lower().startswith("respond"))]
             # (but "the overall response rate (ORR) was 95% and 90% of patients achieved a complete response": the
             # value the endpoint before was given, then a new value of its own)
             given = [e for a, b, e in eps if b <= v.start and ENDPOINT_WAS_RE.fullmatch(s, b, v.start)]

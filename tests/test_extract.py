@@ -2512,3 +2512,10 @@ def test_an_arm_without_maintenance_is_that_arm():
     text = ("195 patients were randomised to a single ASCT followed by thalidomide maintenance or to a tandem ASCT without "
             "maintenance. The 3-year PFS was 85% with single ASCT plus thalidomide and 57% with tandem ASCT without maintenance.")
     assert [arms(r)[1][0] for r in records(text)] == ["tandem ASCT"]
+
+
+def test_the_share_of_patients_who_responded_after_another_endpoint_is_a_response_rate():
+    text = ("KEYNOTE-859 randomised 1,579 people to pembrolizumab or placebo. Median progression-free survival was 6.9 "
+            "months with pembrolizumab and 5.6 months with placebo, and 51% of patients on pembrolizumab responded to "
+            "treatment compared with 42% on placebo.")
+    assert [(r.endpoint, arms(r)) for r in records(text)][-1] == ("ORR", [("pembrolizumab", 51, "%"), ("placebo", 42, "%")])

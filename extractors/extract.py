@@ -102,8 +102,8 @@ THE_TWO_ARMS_RE = re.compile(r"\s*(?:%|percent)?\s*(?:of\s+(?:the\s+)?(?:patient
                              r"the\s+two\s+(?:[a-z-]+\s+)?(?:regimens|arms|groups|combinations|treatments)\b", re.I)
 SEVERAL_ARMS_RE = re.compile(r"\b(?:arms|groups|cohorts)\b")  # "ranged from 48.0% to 56.3% across the four arms"
 GENERIC_CONTROL_NAMES = ("control", "comparator")  # arm names that say only that the arm is the control
-SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:development-code", "arm:same-code", "arm:drug-short-name",
-                        "arm:drug-before-dose", "arm:same-drug")
+SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
+                        "arm:drug-before-dose", "arm:same-drug", "arm:development-code", "arm:same-code")
 # words that set one value against another ("44.1 versus 8.1 months"), and with them those that set one treatment
 # against another in a sentence ("compared with placebo", "X alone or with Y")
 _COMPARING = r"compared|versus|vs\.?|against|than"
@@ -1415,8 +1415,8 @@ class Extractor:
 
     @staticmethod
     def _doses_ranked(state: ReaderState) -> list[str]:
-        """The randomised arms that name a dose ("nilotinib 300 mg", "30 mg", "sotorasib 960 mg and panitumumab"), lowest dose first, when two or more
-        do in one unit: "the lower dose" and "the higher dose" are the first and the last."""
+        """The randomised arms that name a dose ("nilotinib 300 mg", "30 mg", "sotorasib 960 mg and panitumumab"), lowest
+        dose first, when two or more do in one unit: "the lower dose" and "the higher dose" are the first and the last."""
         dosed = [(float(d["n"]), d["u"].lower(), x) for x in dict.fromkeys(state.randomised_arms) if (d := DOSE_IN_NAME_RE.search(x))]
         if len(dosed) < 2 or len({u for _, u, _ in dosed}) > 1:
             return []

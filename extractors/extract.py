@@ -42,7 +42,8 @@ WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 # "pomalidomide plus low-dose dexamethasone": a dose level between the drugs of one arm
 DOSE_ADJECTIVE = r"(?:(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose|weekly|daily|pulsed?)\b"
-JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_ADJECTIVE}|(?:once|twice)\b)*$", re.I)
+JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_ADJECTIVE}|(?:once|twice)\b"
+                     r"|(?:was|were)\s+(?:tested|given|combined)\s+(?=with\b))*$", re.I)  # "Tecentriq was tested with carboplatin and nab-paclitaxel"
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
 EITHER_RE = re.compile(r"\beither\s*$", re.I)

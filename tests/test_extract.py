@@ -2519,3 +2519,10 @@ def test_the_share_of_patients_who_responded_after_another_endpoint_is_a_respons
             "months with pembrolizumab and 5.6 months with placebo, and 51% of patients on pembrolizumab responded to "
             "treatment compared with 42% on placebo.")
     assert [(r.endpoint, arms(r)) for r in records(text)][-1] == ("ORR", [("pembrolizumab", 51, "%"), ("placebo", 42, "%")])
+
+
+def test_a_drug_tested_with_its_backbone_is_one_arm():
+    text = ("Roche's Tecentriq was tested with carboplatin and nab-paclitaxel in the IMpower130 trial, where median overall "
+            "survival was 18.6 months compared with 13.9 months for chemotherapy alone.")
+    assert [arms(r) for r in records(text)] == [[("atezolizumab and carboplatin and nab-paclitaxel", 18.6, "months"),
+                                                 ("chemotherapy", 13.9, "months")]]

@@ -2287,6 +2287,7 @@ def test_sponsor_codes_study_numbers_and_a_known_name_before_a_slash():
                   "dexamethasone.") == ["TED10893"]
     assert trials("A newer French study, Myelaxat, looked at the tablet apixaban.") == ["Myelaxat"]
     assert trials("In this open-label phase 3 trial (IMCgp100-202), 378 patients were randomised.") == ["IMCgp100-202"]
+    assert trials("The German DSMM XIII trial asked whether a transplant still adds anything.") == ["DSMM XIII"]
     assert trials("Glioblastoma: CeTeG/NOA-09\n\nThe German CeTeG/NOA-09 trial included 141 people.") == ["CeTeG/NOA-09"]
     # "the phase 1 study 124 patients": no name
     assert trials("In the phase 1 study 124 patients were treated.") == []

@@ -1813,6 +1813,9 @@ class Extractor:
                 # "20.4 months with olaratumab and 19.7 months with placebo; in the leiomyosarcoma population ... it was
                 # 21.6 v 21.9 months": a new clause that refers back opens the next comparison
                 pair_done = pair_done or (len(g.values) >= 2 and ";" in link and self.anaphora_re.search(link) is not None)
+                # "... in 10.8% and 7.0% of patients, respectively; the incidence of AML was 1.1% after transplant": a
+                # "respectively" closes its comparison
+                pair_done = pair_done or (len(g.values) >= 2 and RESPECTIVELY_RE.search(link) is not None and ";" in link)
                 if has_trial or starts_pair or pair_done or len(link) > 160 or (other_ep and ep.start - s_start > prev.end):
                     g = None
             if g is None:

@@ -2527,3 +2527,12 @@ def test_a_drug_tested_with_its_backbone_is_one_arm():
             "survival was 18.6 months compared with 13.9 months for chemotherapy alone.")
     assert [arms(r) for r in records(text)] == [[("atezolizumab and carboplatin and nab-paclitaxel", 18.6, "months"),
                                                  ("chemotherapy", 13.9, "months")]]
+
+
+def test_respectively_and_a_semicolon_close_a_comparison():
+    text = ("IFM 2009 randomised 700 patients to RVD plus transplant or RVD alone. Median PFS was 44.4 months with "
+            "transplant and 26.1 months with RVD alone. Second primary malignancies were reported in 10.8% and 7.0% of "
+            "patients, respectively; the cumulative incidence of acute myeloid leukemia or MDS was 1.1% after transplant "
+            "and 0.3% with RVD alone.")
+    assert [arms(r) for r in records(text)][1:] == [[("transplant", 10.8, "%"), ("RVD", 7.0, "%")],
+                                                    [("transplant", 1.1, "%"), ("RVD", 0.3, "%")]]

@@ -1045,12 +1045,12 @@ FLOORS = {
     (239, 250): {"results": 0.95, "trials": 0.99, "sample_sizes": 0.92, "follow_ups": 0.90},
     (251, 262): {"results": 0.97, "trials": 0.97, "sample_sizes": 0.88, "follow_ups": 0.81},
     (263, 274): {"results": 0.82, "trials": 0.87, "sample_sizes": 0.87, "follow_ups": 0.99},
-    (275, 286): {"results": 0.83, "trials": 0.89, "sample_sizes": 0.90, "follow_ups": 0.99},
+    (275, 286): {"results": 0.84, "trials": 0.94, "sample_sizes": 0.90, "follow_ups": 0.99},
     (287, 298): {"results": 0.91, "trials": 0.93, "sample_sizes": 0.92, "follow_ups": 0.99},
     (299, 310): {"results": 0.89, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.99},
     (311, 322): {"results": 0.91, "trials": 0.99, "sample_sizes": 0.94, "follow_ups": 0.99},
     (323, 334): {"results": 0.95, "trials": 0.92, "sample_sizes": 0.93, "follow_ups": 0.90},
-    (335, 346): {"results": 0.83, "trials": 0.97, "sample_sizes": 0.85, "follow_ups": 0.87},
+    (335, 346): {"results": 0.84, "trials": 0.97, "sample_sizes": 0.85, "follow_ups": 0.87},
     (347, 358): {"results": 0.87, "trials": 0.97, "sample_sizes": 0.92, "follow_ups": 0.99},
 }
 

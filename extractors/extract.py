@@ -104,7 +104,7 @@ THE_TWO_ARMS_RE = re.compile(r"\s*(?:%|percent)?\s*(?:of\s+(?:the\s+)?(?:patient
 SEVERAL_ARMS_RE = re.compile(r"\b(?:arms|groups|cohorts)\b")  # "ranged from 48.0% to 56.3% across the four arms"
 GENERIC_CONTROL_NAMES = ("control", "comparator")  # arm names that say only that the arm is the control
 SOLE_TREATMENT_RULES = ("arm:drug", "arm:regimen", "arm:abbreviation", "arm:drug-near-miss", "arm:drug-name-stem", "arm:drug-short-name",
-                        "arm:drug-before-dose", "arm:same-drug", "arm:development-code", "arm:same-code")
+                        "arm:drug-before-dose", "arm:same-drug", "arm:development-code")
 # words that set one value against another ("44.1 versus 8.1 months"), and with them those that set one treatment
 # against another in a sentence ("compared with placebo", "X alone or with Y")
 _COMPARING = r"compared|versus|vs\.?|against|than"
@@ -184,14 +184,14 @@ LANDMARK_LIST_RE = re.compile(r"\b(?:at|after)\s+(?P<list>\d{1,2}(?:\s*,\s*\d{1,
 THE_TRIAL_CALLED_RE = re.compile(r"\bThe\s+(?:trial|study)(?:,\s*|\s+(?:is|was)\s+)(?:called|named|known\s+as)\s+$")
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 # a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
-SINGLE_ARM_RE = re.compile(r"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|\bdose[- ]escalation\s+(?:study|trial)\b|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
+DOSE_ESCALATION = r"\bdose[- ]escalation\s+(?:study|trial)\b"  # a study that gives every patient the one treatment, at rising doses
+SINGLE_ARM_RE = re.compile(rf"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|{DOSE_ESCALATION}|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
 # "One group had VAC", "Half were put at random into a group who had cemiplimab"
 ONE_GROUP_RE = re.compile(r"\b(?:(?:One|The\s+first)\s+group\s+(?:had|got|received|took|was\s+given)"
                           r"|Half\s+(?:of\s+them\s+)?were\s+(?:put|placed)\s+(?:at\s+random|by\s+chance)\s+into\s+a\s+group\s+(?:who|that)\s+(?:had|got|received))\b", re.I)
 # "The other had VAC/VI", "The other half had chemotherapy"
 OTHER_GROUP_RE = re.compile(r"\b(?:the\s+other|the\s+second)(?:\s+group|\s+half)?\s+(?:had|got|received|took|was\s+given)\b", re.I)
-# (not "with one arm"; a dose-escalation study gives every patient the one treatment, at rising doses)
-SINGLE_ARM_WORDS_RE = re.compile(r"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b|\bdose[- ]escalation\s+(?:study|trial)\b", re.I)
+SINGLE_ARM_WORDS_RE = re.compile(rf"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b|{DOSE_ESCALATION}", re.I)  # (not "with one arm")
 NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2}|[A-Z][a-z]+[A-Z][A-Za-z]*)/$")  # "MMVAR/IFM 2005-04", "CeTeG/NOA-09": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
 # "the NOVA trial of niraparib", "NOVA, a phase 3 trial of niraparib maintenance"
@@ -227,7 +227,6 @@ COMPARED_IN_WORDS_RE = re.compile(r"(?:compared|tested)\b", re.I)  # the compari
 DOSE_IN_NAME_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS}|Gy)(?:$|\s)", re.I)  # "nilotinib 300 mg", "sotorasib 960 mg and panitumumab"
 DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
 SIZE_WORDS = {"doublet": 2, "triplet": 3, "quadruplet": 4}  # arms.toml names of a regimen by its number of drugs
-REGIMEN_JOIN_RE = re.compile(r"\s*(?:,|\b(?:plus|and|with)\b|\+)\s*", re.I)  # "elotuzumab plus bortezomib and dexamethasone"
 REGIMEN_HYPHEN_RE = re.compile(r"[-/]")  # "D-VMP", "carboplatin-pemetrexed" (after the whole name is looked up: "nab-paclitaxel")
 LETTER_PER_DRUG_RE = re.compile(r"[A-Z]{1,4}d?")  # a regimen's initials, one per drug: "SVd", "VMP", "Rd"
 COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
@@ -923,18 +922,6 @@ class Extractor:
                 for u in unclaimed_uses(text, names, [(m.start, m.end) for m in mentions])]
         return out
 
-    @staticmethod
-    def code_repeats(text: str, mentions: list[Mention]) -> list[Mention]:
-        """A product the article introduces by its development code ("GC012F is a dual BCMA/CD19 CAR T-cell
-        product") is that product wherever else the code appears, a heading included (rule arm:same-code)."""
-        names = {m.text: m.canon for m in mentions if m.rule == "arm:development-code"}
-        if not names:
-            return mentions
-        out = [Mention("DRUG", m.start, m.end, m.text, names[m.text], "arm:same-code") if m.label != "DRUG" and m.text in names else m
-               for m in mentions]
-        return out + [Mention("DRUG", u.start(), u.end(), u.group(0), names[u.group(0)], "arm:same-code")
-                      for u in unclaimed_uses(text, names, [(m.start, m.end) for m in mentions])]
-
     # ------------------------------------------------------------------ arms
     @staticmethod
     def with_expansion(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -955,13 +942,17 @@ class Extractor:
 
     @staticmethod
     def drug_repeats(text: str, mentions: list[Mention]) -> list[Mention]:
-        """A drug found only by the dose after it ("plitidepsin 5 mg/m2") is that drug wherever the
-        article names it ("2.6 months with plitidepsin plus dexamethasone"): rule arm:same-drug."""
-        names = {m.text.lower(): m.canon for m in mentions if m.rule == "arm:drug-before-dose"}
+        """A drug found only by the dose after it ("plitidepsin 5 mg/m2") or by the development code it is introduced
+        with ("GC012F is a dual BCMA/CD19 CAR T-cell product") is that drug wherever else the article names it
+        ("2.6 months with plitidepsin plus dexamethasone", the heading "GC012F"): rule arm:same-drug. Returns the
+        mentions with those uses added (a use taken for another kind of name turned into the drug)."""
+        names = {m.text.lower(): m.canon for m in mentions if m.rule in ("arm:drug-before-dose", "arm:development-code")}
         if not names:
-            return []
-        return [Mention("DRUG", u.start(), u.end(), u.group(0), names[u.group(0).lower()], "arm:same-drug")
-                for u in unclaimed_uses(text, names, [(m.start, m.end) for m in mentions], re.I)]
+            return mentions
+        out = [Mention("DRUG", m.start, m.end, m.text, names[m.text.lower()], "arm:same-drug")
+               if m.label != "DRUG" and m.text.lower() in names else m for m in mentions]
+        return out + [Mention("DRUG", u.start(), u.end(), u.group(0), names[u.group(0).lower()], "arm:same-drug")
+                      for u in unclaimed_uses(text, names, [(m.start, m.end) for m in mentions], re.I)]
 
     def _named_treatments(self, text: str, ms: list[Mention], lo: int, hi: int) -> list[str]:
         """The arm phrases in [lo, hi) that name a treatment for sure (SOLE_TREATMENT_RULES), each once."""
@@ -1409,7 +1400,7 @@ class Extractor:
             return len(self.lexicon.regimens[name])
         if LETTER_PER_DRUG_RE.fullmatch(name):
             return len(name)
-        parts = [p for p in REGIMEN_JOIN_RE.split(name) if p]
+        parts = [p for p in COMBINED_RE.split(name) if p]  # the treatments arm_phrases joined
         parts = parts if len(parts) > 1 else [p for p in REGIMEN_HYPHEN_RE.split(name) if p]
         sizes = [self._regimen_size(p) for p in parts] if len(parts) > 1 else [None]
         return None if None in sizes else sum(sizes)
@@ -2069,12 +2060,12 @@ class Extractor:
                 out.append((before_bare[i], "arm:before-values"))
                 continue
             window_before = self.arm_phrases(text, ms, s_start + self._before_window_start(s, v, value_ends), s_start + v.start)
-            if window_before and not from_to:
-                out.append((self._added_or_all(text, window_before, s_start)[-1][0], "arm:before-value"))
+            name = self._added_or_all(text, window_before, s_start)[-1][0] if window_before and not from_to else None
+            # ("9.5 months with PCd against 4.4 months": the value compared with the first is another arm's)
+            if name and not (k == 2 and i == 1 and name == out[0][0] and COMPARE_RE.search(s, vals[0].end, v.start)):
+                out.append((name, "arm:before-value"))
                 continue
             out.append((None, None))
-        if k == 2 and out[1][1] == "arm:before-value" and out[1][0] == out[0][0] and COMPARE_RE.search(s, vals[0].end, vals[1].start):
-            out[1] = (None, None)  # "9.5 months with PCd against 4.4 months": the value compared with is another arm's
         if k == 2 == len(context) and out[0][0] and out[1][0] is None and (both := out[0][0].split(" and ")) and \
                 len(both) == 2 and set(both) == set(context):
             # "adverse events with D-VMP and VMP were thrombocytopenia (46.5% vs 45.1%)": the arms in the order named
@@ -2282,8 +2273,7 @@ class Extractor:
     def read(self, doc: CleanDocument, sdoc: Doc, explain: bool = False) -> tuple[list[DraftRecord], list[Trace]]:
         mentions = self.not_protocols(doc.text, self.mentions(sdoc, doc.text))
         mentions = self.trial_repeats(doc.text, self.table_trials(doc.text, self.coordinated_trials(doc.text, self.slash_names(doc.text, mentions))))
-        mentions = self.code_repeats(doc.text, mentions)
-        mentions = self.with_expansion(doc.text, mentions + self.drug_repeats(doc.text, mentions))
+        mentions = self.with_expansion(doc.text, self.drug_repeats(doc.text, mentions))
         mentions = mentions + self.abbreviations(doc.text, mentions)
         mentions = mentions + self.arm_labels(doc.text, mentions)
         mentions = mentions + self.headed_arms(doc.text, mentions)

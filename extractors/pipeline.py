@@ -44,8 +44,8 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from extractors.lexicon import Lexicon, alternation, load_lexicon
 
 # a full stop glued to a citation marker ends the sentence: "transplantation.1", "chemotherapy.[5]" (and the
-# bracket before it closes: "melphalan-prednisone (MP).7")
-CITATION_INFIX = r"(?<=[A-Za-z\)%])\.(?=\d|\[\d)|(?<=[A-Za-z0-9%])\)(?=\.(?:\d|\[\d))"
+# bracket before it closes: "melphalan-prednisone (MP).7"), and after a code's closing digit: "with FOLFOX4.10"
+CITATION_INFIX = r"(?<=[A-Za-z\)%])\.(?=\d|\[\d)|(?<=[A-Z]{2}\d)\.(?=\d{1,3}$)|(?<=[A-Za-z0-9%])\)(?=\.(?:\d|\[\d))"
 DASH_INFIX = r"(?<=[A-Za-z])[—–](?=\w)"
 COMPARISON_PREFIX = r"[≥≤](?=[A-Za-z])"  # "≥VGPR", "≥CR": a response category "or better"
 # "CAPOX[2]", "IKEMA,13,14", "KEYNOTE-966[6]": the citation is not part of the name

@@ -838,6 +838,12 @@ def test_a_citation_glued_to_the_full_stop_ends_the_sentence():
         assert [arms(r) for r in res] == [[("lenalidomide", 46, "months"), ("placebo", 27, "months")]], marker
         assert not [a for r in res for a in r.arms if a.value in (5, 6)]
 
+
+def test_a_citation_glued_after_a_regimen_that_ends_in_a_digit():
+    # "FOLFOX4.10" at the end of a paragraph is FOLFOX4 and reference 10
+    text = "Median overall survival was 26.0 months with panitumumab-FOLFOX4 v 20.2 months with FOLFOX4.10\n\nNext."
+    assert [arms(r) for r in records(text)] == [[("panitumumab and FOLFOX4", 26.0, "months"), ("FOLFOX4", 20.2, "months")]]
+
 def test_a_trial_introduced_by_its_treatment_in_a_placebo_controlled_summary():
     text = (
         "Two placebo-controlled phase 3 trials were identified.\n\n"
@@ -1052,6 +1058,8 @@ FLOORS = {
     (323, 334): {"results": 0.95, "trials": 0.92, "sample_sizes": 0.93, "follow_ups": 0.90},
     (335, 346): {"results": 0.84, "trials": 0.97, "sample_sizes": 0.85, "follow_ups": 0.87},
     (347, 358): {"results": 0.87, "trials": 0.97, "sample_sizes": 0.92, "follow_ups": 0.99},
+    (359, 370): {"results": 0.53, "trials": 0.81, "sample_sizes": 0.84, "follow_ups": 0.94},
+    (371, 382): {"results": 0.79, "trials": 0.89, "sample_sizes": 0.93, "follow_ups": 0.99},
 }
 
 

@@ -153,7 +153,7 @@ VS_NEXT_RE = re.compile(r"\s*(?:months?|years?|%|percent)?\s*(?:vs\.?|versus|v\.
 VS_RE = re.compile(r"\b(?:vs\.?|versus|v\.?)\s*$", re.I)
 BARE_LINK_RE = re.compile(r"^\s*(?:(?:vs\.?|versus|v\.?(?!\w)|and|to|or|,|/|compared\s+(?:to|with))\s*)+$", re.I)
 # "the EXTREME regimen (cetuximab plus platinum ... followed by cetuximab maintenance)": a parenthesis explains the arm
-PAREN_AFTER_RE = re.compile(r"\s*(?:(?:regimen|group|cohort|arm)\s*)?\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{1,160}\)")
+PAREN_AFTER_RE = re.compile(rf"\s*(?:{DOSE}\s*)?(?:(?:regimen|group|cohort|arm)\s*)?\((?![^()]*\b(?:vs\.?|versus|compared)\b)[^()]{{1,160}}\)")
 # "lenalidomide alone (R)": an abbreviation defined for the arm just named
 # "(KR)", "(VBMCP/VBAD/B; 129)", "(8xeBEACOPP)": the abbreviation an arm is given
 DEVELOPMENT_CODE_RE = re.compile(r"[A-Za-z]{2,5}-?\d{3,8}")
@@ -174,6 +174,8 @@ _CAPITALS_NAME, _LIST_JOIN = r"(?P<name>[A-Z][A-Z0-9]{4,}(?:-[A-Z0-9]+)?)", r"(?
 COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 # "ENGOT-OV16/NOVA": a trial's code, then the name it goes by after a slash
 SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
+GLUED_CITATION_END_RE = re.compile(r"(?P<name>.*(?:[A-Za-z]|\b(?:19|20)\d\d))\d{1,2}")  # a name, then a reference number
+ADDED_BEFORE_RE = re.compile(r"\b(?:added|adds|adding)\s+$", re.I)
 ADDED_TO_RE = re.compile(r"\s+to\s+(?:the\s+)?")  # "adding venetoclax to azacitidine"
 PRIOR_THERAPY_RE = re.compile(r"\b(?:refractory|resistant|exposed|intolerant|naive|naïve)\s+(?:to|of)\b"
                               r"|\b(?:already|previously)\s+(?:had|received|taken|been\s+(?:given|treated\s+with))\b"
@@ -191,6 +193,7 @@ ONE_GROUP_RE = re.compile(r"\b(?:(?:One|The\s+first)\s+group\s+(?:had|got|receiv
                           r"|Half\s+(?:of\s+them\s+)?were\s+(?:put|placed)\s+(?:at\s+random|by\s+chance)\s+into\s+a\s+group\s+(?:who|that)\s+(?:had|got|received))\b", re.I)
 # "The other had VAC/VI", "The other half had chemotherapy"
 OTHER_GROUP_RE = re.compile(r"\b(?:the\s+other|the\s+second)(?:\s+group|\s+half)?\s+(?:had|got|received|took|was\s+given)\b", re.I)
+STUDY_OBJECT_RE = re.compile(r"\b(?:evaluated|tested|assessed|studied|investigated|explored|examined|(?:study|trial)\s+of)\s+(?:the\s+)?$", re.I)
 SINGLE_ARM_WORDS_RE = re.compile(rf"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b|{DOSE_ESCALATION}", re.I)  # (not "with one arm")
 NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2}|[A-Z][a-z]+[A-Z][A-Za-z]*)/$")  # "MMVAR/IFM 2005-04", "CeTeG/NOA-09": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
@@ -209,6 +212,10 @@ UNIT_HEAD_RE = re.compile(r"(?:\(\s*(?:in\s+)?|,\s*)(?P<u>months?|mo|years?|%|pe
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 LINE_RE = re.compile(r"[^\n]*")
 HEADING_NUMBERS_RE = re.compile(r"\d+(?:-\d+)?-(?:month|year)|grade \d(?:-\d)?")  # "18-month OS", "grade 3-4" in a heading
+# "After transplant, the figures were ...", "100 days after transplant": a point in time, not an arm
+TIME_ANCHOR_BEFORE_RE = re.compile(r"\b(?:after|before|following|(?:days?|weeks?|months?|years?)\s+(?:post|from))\s+(?:the\s+|an?\s+|their\s+)?$", re.I)
+TIME_ANCHORS = ("transplant", "surgery")  # generic arms.toml names that also mark a point in time
+ALONE_AFTER_RE = re.compile(r"\s+(?:alone|only)\b")  # "after surgery alone": the arm of surgery without more
 ELIGIBLE_AFTER_RE = re.compile(r"-(?:in)?eligible\b", re.I)
 ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
 # dosing schedules a trial compares: "once a week" vs "twice a week", "once-weekly" vs "twice-weekly", "every 2 weeks"
@@ -228,10 +235,11 @@ DOSE_IN_NAME_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS
 DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
 SIZE_WORDS = {"doublet": 2, "triplet": 3, "quadruplet": 4}  # arms.toml names of a regimen by its number of drugs
 REGIMEN_HYPHEN_RE = re.compile(r"[-/]")  # "D-VMP", "carboplatin-pemetrexed" (after the whole name is looked up: "nab-paclitaxel")
-LETTER_PER_DRUG_RE = re.compile(r"[A-Z]{1,4}d?")  # a regimen's initials, one per drug: "SVd", "VMP", "Rd"
+LETTER_PER_DRUG_RE = re.compile(r"[A-Z]{1,4}(?:dc?)?")  # a regimen's initials, one per drug: "SVd", "VMP", "Rd", "KRdc"
 COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
 METHODS_RE = re.compile(r"(?:Methods|Patients\s+and\s+methods|Study\s+design)\s*[:.]\s", re.I)  # an abstract's methods section
 REAL_WORLD_RE = re.compile(r"\b(?:retrospective(?:ly)?|real-world|registry|chart\s+review|we\s+(?:collected|reviewed))\b", re.I)  # a study of routine care, no trial
+STUDY_HEADING_RE = re.compile(r"(?:\d{1,2}[.)]\s+)?(?:The\s+)?\S+(?:\s\S+)?\s+(?:study|trial)", re.I)  # "The VRD-lite study"
 HEADING_ENUMERATOR_RE = re.compile(r"(?:\d{1,2}[.)]\s+|[-•*]\s+)?")  # "2. " before a numbered heading
 
 
@@ -407,7 +415,10 @@ class Extractor:
         self.number_words = {w: int(v) for w, v in nw.items()}
         self.durations_compared_re = re.compile(
             rf"\b(?:{alternation(td['compared'])})(?:\s+\w+){{0,3}}?(?:\s+for)?\s+(?:either\s+)?(?P<a>{num})(?:[- ](?P<u1>month|year|week)s?)?"
-            rf"\s+(?:or|versus|vs\.?|and|to)\s+(?P<b>{num})[- ](?P<u>month|year|week)s?\b", re.I)
+            # "to stop at 6 months or continue to 12 months", "9 weeks (short) or 1 year (long)", "9 weeks of trastuzumab
+            # given with docetaxel with the standard 1 year"
+            rf"(?:\s*\([a-z]+\))?(?:\s+of\s+[\w-]+(?:\s+[\w-]+){{0,3}}?)?\s+(?:or|versus|vs\.?|and|to|with)(?:\s+(?:continue\s+to|stop\s+at|the\s+standard|the\s+usual))?"
+            rf"\s+(?P<b>{num})[- ](?P<u>month|year|week)s?\b", re.I)
         # "to observation, to one year of trastuzumab given every three weeks, or to two years of trastuzumab": two
         # durations of one treatment, each named with it
         self.durations_of_re = re.compile(
@@ -451,6 +462,8 @@ class Extractor:
         name = TRIAL_SUFFIX_RE.sub("", text.rstrip(").,;:")).strip()
         name = re.sub(r"\)?\s+", " ", name)  # "Nordic Myeloma Study Group (NMSG) 15/05": NMSG 15/05
         first = name.split()[0].upper()
+        if name.upper() in self.regimens_in_capitals:
+            return name, "REGIMEN"  # "The VRD-lite study": a study called by its regimen
         if first in self.not_trials or name.upper() in self.not_trials:
             return None
         if rule == "trial:name-number" and re.search(r"\b(?:19|20)\d\d$", name):
@@ -460,6 +473,9 @@ class Extractor:
         if rule == "trial:nct":
             return name, "TRIAL_NCT"
         canon = self.alias_index.get(self._norm(name))
+        # "DETERMINATION10", "IFM 20094": a known trial with a citation number glued on (not "KEYNOTE-426" for KEYNOTE-42)
+        glued = GLUED_CITATION_END_RE.fullmatch(name)
+        canon = canon or (self.alias_index.get(self._norm(glued["name"])) if glued else None)
         if canon:
             return canon, "TRIAL"
         if rule == "trial:known-title-case":
@@ -482,8 +498,8 @@ class Extractor:
                     continue
                 canon, label = named
                 rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
-                if label == "REGIMEN":
-                    rule = "arm:regimen-cycles"
+                if label == "REGIMEN":  # "KRd12" with its cycles; "VRD-lite" named as a study
+                    rule = "arm:regimen" if canon.upper() in self.regimens_in_capitals else "arm:regimen-cycles"
                 out.append(Mention(label, start, end, ent_text, canon, rule))
             elif ent.label_ == "REGIMEN" and ent.ent_id_.startswith("arm:"):
                 # a regimen found by its shape ("D-Rd"); name_patterns already dropped common abbreviations
@@ -700,9 +716,8 @@ class Extractor:
         compared: dict[tuple[int, str], str] = {}  # (number, unit) -> the arm's name
         for m in self.durations_compared_re.finditer(text):
             unit = m["u"].lower()
-            if m["u1"] and m["u1"].lower() != unit:
-                continue
-            compared.update({(n, unit): f"{n} {plural(n, unit)}" for n in (count(m["a"]), count(m["b"]))})
+            unit1 = (m["u1"] or unit).lower()  # "9 weeks ... or 1 year": each in its own unit
+            compared.update({(n, u): f"{n} {plural(n, u)}" for n, u in ((count(m["a"]), unit1), (count(m["b"]), unit))})
         # ("one year of trastuzumab" and "two years of trastuzumab": the arm named with its treatment, as written)
         treatment: dict[tuple[int, str], str] = {}  # (number, unit) -> the treatment named after it
         for m in self.durations_of_re.finditer(text):
@@ -832,7 +847,9 @@ class Extractor:
                 name = hit["name"]
                 if name.upper() in self.not_trials or any(x < b and a < y for x, y in taken):
                     continue
-                out.append(Mention("TRIAL", a, b, name, name, "trial:coordinated"))
+                glued = GLUED_CITATION_END_RE.fullmatch(name)  # "IFM 2009 and DETERMINATION10": a citation glued on
+                canon = self.alias_index.get(self._norm(glued["name"])) if glued and not self.alias_index.get(self._norm(name)) else None
+                out.append(Mention("TRIAL", a, b, name, canon or name, "trial:coordinated"))
                 taken.append((a, b))
         return out
 
@@ -966,9 +983,13 @@ class Extractor:
             return False
         lead = HEADING_ENUMERATOR_RE.match(text, a).end()  # "2. ABBV-383 ...": the heading opens with the treatment
         lead = lead if lead < b else a
+        lead += 4 if text.startswith("The ", lead) else 0  # "The VRD-lite study"
         drug = named[0].lower()
+
+        def within(x: str, y: str) -> bool:  # "bevacizumab" is in "bevacizumab and chemotherapy", "VRD" not in "VRD-lite"
+            return re.search(rf"(?<![\w-]){re.escape(x)}(?![\w-])", y) is not None
         return any(m.start == lead and m.label in ARM_LABELS for m in ms) and not any(
-            drug in x.lower() or x.lower() in drug for x in state.randomised_arms + state.randomisation)
+            within(drug, x.lower()) or within(x.lower(), drug) for x in state.randomised_arms + state.randomisation)
 
     @staticmethod
     def _prior_therapy(text: str, m: Mention) -> bool:
@@ -993,9 +1014,9 @@ class Extractor:
                 and not self._prior_therapy(text, m)]
         phrases: list[list[Mention]] = []
         short_name: dict[int, Mention] = {}  # phrase index -> the abbreviation defined for it
-        absorbed_until = -1  # end of the parenthesis that explains the last phrase
+        absorbed_from, absorbed_until = -1, -1  # the parenthesis that explains the last phrase
         for m in arms:
-            if phrases and m.start < absorbed_until:
+            if phrases and absorbed_from <= m.start < absorbed_until:
                 # "(KR)", "(VBMCP/VBAD/B; 129)": the parenthesis opens with the abbreviation alone
                 if text[m.start - 1 : m.start] == "(" and text[m.end : m.end + 1] in (")", ";", ",") and m.label == "REGIMEN":
                     short_name[len(phrases) - 1] = m
@@ -1008,7 +1029,10 @@ class Extractor:
                 continue  # "a tandem ASCT without maintenance": the arm says what it leaves out
             # one drug at two doses is two arms, never one combination: "pembrolizumab 2 mg/kg, pembrolizumab 10 mg/kg"
             two_doses = m.rule == phrases[-1][-1].rule == "arm:drug-dose" if phrases else False
-            if phrases and not (sized and "," in gap) and not two_doses and (JOIN_RE if join else TIGHT_JOIN_RE).match(gap):
+            # a drug named again after a comma starts the next arm: "acalabrutinib with venetoclax, acalabrutinib with
+            # venetoclax and obinutuzumab, or ..."
+            again = "," in gap and any(x.canon == m.canon for x in phrases[-1]) if phrases else False
+            if phrases and not (sized and "," in gap) and not two_doses and not again and (JOIN_RE if join else TIGHT_JOIN_RE).match(gap):
                 phrases[-1].append(m)
             elif phrases and (
                 (m.canon == phrases[-1][-1].canon and ALIAS_GAP_RE.fullmatch(gap))
@@ -1021,8 +1045,8 @@ class Extractor:
                 phrases[-1].append(m)
             else:
                 phrases.append([m])
-            paren = PAREN_AFTER_RE.match(text, m.end, hi)
-            absorbed_until = paren.end() if paren else -1
+            paren = PAREN_AFTER_RE.match(text, m.end, hi)  # (after a dose that is no mention of its own: "melphalan 140 mg/m2 (BUMEL)")
+            absorbed_from, absorbed_until = (text.index("(", paren.start()), paren.end()) if paren else (-1, -1)
         out = []
         for i, ph in enumerate(phrases):
             names, rules = [], []
@@ -1061,6 +1085,11 @@ class Extractor:
             len(state.randomisation) > 1 or self._randomised_by_first_word(m.canon.split()[0], state) not in ([], [m.canon])))]  # "the tandem arm": by part
         if groups := [m for m in ms if m.rule == "arm:named-group"]:
             ms = [m for m in ms if not any(g is not m and g.start <= m.start and m.end <= g.end for g in groups)]
+        # "complete response rates after transplant", "100 days after ASCT": a point in time, unless it is an arm
+        # ("25 months after a donor transplant and 30 months after two of their own")
+        arms_now = set(state.randomised_arms + state.randomisation)
+        ms = [m for m in ms if not (m.canon in TIME_ANCHORS and m.canon not in arms_now and not ALONE_AFTER_RE.match(text, m.end)
+                                    and TIME_ANCHOR_BEFORE_RE.search(text, max(s_start, m.start - 30), m.start))]
         trials = [m for m in ms if m.label in ("TRIAL", "TRIAL_REF", "TRIAL_NCT")]
         for m in ms:
             trace.add(m.rule, lambda: f"{m.text} -> {m.canon}" if m.canon != m.text else m.text)
@@ -1112,7 +1141,16 @@ class Extractor:
         if (current or not state.trial and SINGLE_ARM_WORDS_RE.search(s)) and SINGLE_ARM_RE.search(s) and not self.randomisation_re.search(s):
             # "In the single-arm study PX-171-003-A1, 266 patients ... were treated with carfilzomib" ("Daratumumab was
             # first approved as a single agent. In the phase 2 SIRIUS study, ...": the one named the sentence before)
-            one = list(dict.fromkeys([p[0] for p in self.arm_phrases(text, ms, s_start, s_end)] or state.last_sentence_arms))
+            phrases = self.arm_phrases(text, ms, s_start, s_end)
+            one = list(dict.fromkeys([p[0] for p in phrases] or state.last_sentence_arms))
+            # "The IFM 2008 phase II study evaluated VRD as induction ..., followed by lenalidomide maintenance": the
+            # treatment the study tested is its arm, the rest of the sentence its schedule
+            tested = {p[0] for p in phrases if STUDY_OBJECT_RE.search(text, max(s_start, p[1] - 30), p[1])}
+            one = list(tested) if len(one) > 1 and len(tested) == 1 else one
+            # "The LYRA study, a single-arm phase 2, added daratumumab to CyBorD": the one arm is both
+            if len(phrases) == 2 and ADDED_BEFORE_RE.search(text, max(s_start, phrases[0][1] - 12), phrases[0][1]) \
+                    and ADDED_TO_RE.fullmatch(text, phrases[0][2], phrases[1][1]):
+                one = [f"{phrases[0][0]} and {phrases[1][0]}"]
             rule = "arm:single-arm"
         every = EVERY_PATIENT_RE.search(s) is not None
         if len(one) != 1 and (current or state.trial and every) and not state.randomised_arms \
@@ -1130,7 +1168,7 @@ class Extractor:
         by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []
         by_part += self._arms_by_one(s, s_start, ms) if " one" in s else []
         by_part += self._active_arm(s, s_start, ms, state) if state.randomised_arms else []
-        if state.randomised_arms and any(m.canon in DOSE_RANKS or m.canon in SIZE_WORDS for m in ms):
+        if state.randomised_arms and any(m.canon in DOSE_RANKS or m.canon in SIZE_WORDS or m.canon == "triplets" for m in ms):
             stand_ins = self._stand_in_arms(state)
             by_part += [replace(m, canon=stand_ins[m.canon][0], rule=stand_ins[m.canon][1]) for m in ms if m.canon in stand_ins]
             ms = [m for m in ms if m.canon not in stand_ins]
@@ -1271,7 +1309,7 @@ class Extractor:
                 elif rec:
                     records.append(rec)
                     named_arms = [a.name for a in rec.arms if a.name and not a.name.startswith("not receiving")]
-                    if len(named_arms) >= 2 and not FROM_TO_RULES & set(rec.rules):  # "(50.0% with D-Rd vs 35.3% with Rd) and pneumonia (13.7% vs 7.9%)"
+                    if len(set(named_arms)) >= 2 and not FROM_TO_RULES & set(rec.rules):  # "(50.0% with D-Rd vs 35.3% with Rd) and pneumonia (13.7% vs 7.9%)"
                         state.randomised_arms = list(dict.fromkeys(named_arms))[:4]
 
         # The reader remembers the randomisation, the endpoint and the trial for the sentences that follow.
@@ -1294,7 +1332,7 @@ class Extractor:
             cue_from = s_start + tested.start()
         if compared:  # the arms just compared are the ones a later "X vs Y" means
             arms = [a.name for a in compared[0].arms if a.name and not a.name.startswith("not receiving")]
-            if len(arms) >= 2:
+            if len(set(arms)) >= 2:  # (one arm's values side by side compare no arms)
                 state.randomised_arms = list(dict.fromkeys(arms))[:4]
         elif cue_from is not None and len(arms := (added_and_backbone := self._added_and_backbone(text, ms, cue_from, s_end))
                                           or self._randomised_arms(text, ms, cue_from, s_end)) >= 2:
@@ -1386,16 +1424,25 @@ class Extractor:
         if ranked := self._doses_ranked(state):
             out |= {word: (ranked[rank], "arm:dose-rank") for word, rank in DOSE_RANKS.items()}
         arms = list(dict.fromkeys(state.randomised_arms))
-        sizes = [0 if a in self.lexicon.controls else self._regimen_size(a) for a in arms]
+        if len(arms) < 2 and len(set(state.randomisation)) >= 2:  # (the last comparison was one arm's: the arms as randomised)
+            arms = list(dict.fromkeys(state.randomisation))
+        # (a control, or a generic arm such as "chemotherapy", is never "the three drugs")
+        sizes = [0 if a in self.lexicon.controls or a in self.lexicon.generic_arms else self._regimen_size(a) for a in arms]
         for word, n in SIZE_WORDS.items():
             if sizes.count(n) == 1 and None not in sizes:
                 out[word] = (arms[sizes.index(n)], "arm:size")
+        # "the triplets": the arms of three drugs each, or the one arm that pools them ("KRdc" against "CTD and CRD")
+        pooled = [a for a in arms if len(parts := COMBINED_RE.split(a)) > 1 and all(self._regimen_size(p) == 3 for p in parts)]
+        if sizes.count(3) >= 2 and None not in sizes and not pooled:
+            out["triplets"] = (" and ".join(a for a, k in zip(arms, sizes) if k == 3), "arm:size")
+        elif len(pooled) == 1:
+            out["triplets"] = (pooled[0], "arm:size")
         return out
 
     def _regimen_size(self, name: str) -> int | None:
         """How many drugs an arm's name holds ("SVd" 3, "nab-paclitaxel and gemcitabine" 2, "D-VMP" 4), None when unknown."""
-        if name.lower() in self.lexicon.brand_names:
-            return 1
+        if name.lower() in self.lexicon.brand_names or name in self.lexicon.generic_arms:
+            return 1  # (a generic part, "chemotherapy", is one part of a "three-part combination")
         if name in self.lexicon.regimens:
             return len(self.lexicon.regimens[name])
         if LETTER_PER_DRUG_RE.fullmatch(name):
@@ -2000,6 +2047,15 @@ class Extractor:
             if len(lst) == k and all(BARE_LINK_RE.match(text[a[2] : b[1]]) for a, b in zip(lst, lst[1:])):
                 rules.append("arm:respectively-implied")
                 return [(a[0], "arm:respectively-implied") for a in lst]
+        # "Conditioning with BUMEL and MEL200 gave similar complete response rates, 46.5% and 41.7%": two randomised arms
+        # named together before their two values, one each
+        if k == 2 and not resp and BARE_LINK_RE.match(s[vals[0].end : vals[1].start]) and context:
+            joined = self.arm_phrases(text, ms, s_start, s_start + vals[0].start)
+            apart = self.arm_phrases(text, ms, joined[-1][1], joined[-1][2], join=False) if joined else []
+            if len(apart) == 2 and apart[0][0] != apart[1][0] and all(a[0] in context for a in apart) \
+                    and not self.arm_phrases(text, ms, s_start + vals[0].end, s_start + vals[1].end):
+                rules.append("arm:respectively-implied")
+                return [(a[0], "arm:respectively-implied") for a in apart]
         # "compared with chlorambucil alone, obinutuzumab and chlorambucil gave a median PFS of 31.1 months, against 11.1
         # months": the subject's value first, the arm compared with second
         if k == 2 and (opening := COMPARED_OPENING_RE.match(s)) and not resp:
@@ -2324,7 +2380,8 @@ class Extractor:
                 self._arms_follow_trial(state, main_trial, trace)
                 state.trial = main_trial
                 trace.add("trial:heading-returns-to-title", main_trial)
-            elif (a in headings or a in item_headings) and (state.trial or state.randomised_arms) and not any(m.label == "TRIAL" for m in ms) \
+            elif (a in headings or a in item_headings) and (state.trial or state.randomised_arms or STUDY_HEADING_RE.fullmatch(doc.text, a, b)) \
+                    and not any(m.label == "TRIAL" for m in ms) \
                     and self._new_treatment(doc.text, ms, a, b, state):
                 # "2. ABBV-383 (now called etentamig)" after a section on MagnetisMM-1: the next drug's own study
                 state.trial, state.single_arm, state.backbone = None, None, None

@@ -42,9 +42,14 @@ FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
 AFTER_WORD_RE = re.compile(r"\s+after\b", re.I)
 MEDIAN_RE = re.compile(r"\bmedian\b", re.I)
-RESTATED_IN_BRACKETS_RE = re.compile(r"\s*\(\s*")
+# "After two and a half years (30 months), 79 out of every 100 ...": the time in months, restated in brackets
+TIMEPOINT_IN_MONTHS_RE = re.compile(r"\b(?:at|after)\s+(?:[a-z-]+\s+){1,4}years?\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>months)\s*\)", re.I)
+# "30 out of every 100 (29.6%)", "77 out of every 100 people having X with Y (76.5%)": the bracket restates it
+RESTATED_IN_BRACKETS_RE = re.compile(r"(?:\s+(?:people|patients|women|men|children)(?:\s+[A-Za-z-]+){0,6})?\s*\(\s*")
 RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated|(?:split|divided)\s+into\s+(?:two|three|four|\d)\s+(?:\w+\s+){0,4}?groups)\b", re.I)
-ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})\s*\)")  # "T-DXd (373)"
+DOSE_TAIL_RE = re.compile(r"\s+\d[\d.,]*\s*(?:mg|g|mcg|µg)(?:/(?:m2|m²|kg))?$")  # an arm's dose after its name
+# "T-DXd (373)", "melphalan 140 mg/m2 (Bu-Mel; 104 patients)"
+ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?:[A-Z][\w-]{1,15};\s*)?(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})(?:\s+(?:patients|people))?\s*\)")
 # "429, 429 and 216", "149 and 147": a list of whole numbers with no unit after it
 NUMBER_LIST_RE = re.compile(r"(?<![\w.,%$-])\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*,?\s+(?:and|&)\s+\d[\d,]*(?![\w.%,-]|\s*(?:%|percent|per cent|months?|years?|weeks?|days?|mg)\b)")
 PER_ARM_RE = re.compile(r"\s+(?:patients\s+)?(?:per|in each)\s+(?:arm|group)\b", re.I)
@@ -63,6 +68,10 @@ def in_months(n: float, unit: str) -> float:
 def is_count(n: float | None, least: int = 2) -> bool:
     """A whole number of at least `least` (a count of patients)."""
     return n is not None and n >= least and n == int(n)
+
+
+# "March 20, ", "20 March ": a date's month and day before its year
+DATE_BEFORE_RE = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s*$")
 
 
 def is_year(n: float) -> bool:
@@ -364,7 +373,9 @@ class NumberGrammar:
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
             for m in ARM_PAREN_COUNT_RE.finditer(s):
                 n = self.to_number(m["num"])
-                if len(s[: m.start()].rstrip()) in arm_ends and is_count(n, 10) and not is_year(n):
+                before = s[: m.start()].rstrip()
+                arm_end = {len(before), len(DOSE_TAIL_RE.sub("", before))}  # "melphalan 140 mg/m2 (Bu-Mel; 104 patients)"
+                if arm_end & arm_ends and is_count(n, 10) and not is_year(n):
                     out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:arm-paren"))
         for m in self.label_sample_re.finditer(s):
             n = self.to_number(m["num"])
@@ -389,6 +400,8 @@ class NumberGrammar:
                 continue
             if re.search(r"(?:%|percent|per cent)\s+of\s*$", before, re.I) or AGE_BEFORE_RE.search(before):
                 continue
+            if "," not in m["num"] and is_year(n) and DATE_BEFORE_RE.search(before):
+                continue  # "HOUSTON, March 20, 2019 - Patients with ...": a dateline's year
             if PROPORTION_BEFORE_RE.search(before):
                 continue  # "about 1 in 3 people", "86 out of every 100 women": a proportion
             after = s[m.end() :]
@@ -455,7 +468,7 @@ class NumberGrammar:
         if not self.timepoint_hint_re.search(s):
             return out
         for rx, rule in ((self.timepoint_adj_re, "timepoint:n-year"), (self.timepoint_at_re, "timepoint:at-n-years"),
-                         (self.timepoint_after_re, "timepoint:n-years-after")):
+                         (self.timepoint_after_re, "timepoint:n-years-after"), (TIMEPOINT_IN_MONTHS_RE, "timepoint:in-months")):
             for m in rx.finditer(s):
                 n = self.to_number(m["num"])
                 if n is None:

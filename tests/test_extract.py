@@ -1286,8 +1286,8 @@ def test_pooled_triplets_and_the_drug_added():
         "In ESPAC-4, adding capecitabine to gemcitabine raised median overall survival to 28.0 months, from 25.5 "
         "months with gemcitabine alone. In another trial, the VRd triplet gave a response rate of 80% vs 70% with Rd.")
     assert [arms(r) for r in res] == [
-        [("triplets", 22, "months"), ("Rd", 21, "months")],
-        [("triplets", 67, "%"), ("Rd", 58, "%")],  # the one arm of two drugs
+        [("MPR and CPR", 22, "months"), ("Rd", 21, "months")],  # the triplets pooled: the arms of three drugs
+        [("MPR and CPR", 67, "%"), ("Rd", 58, "%")],  # the one arm of two drugs
         [("capecitabine", 28.0, "months"), ("gemcitabine", 25.5, "months")],
         [("VRd", 80, "%"), ("Rd", 70, "%")],
     ]
@@ -2544,3 +2544,122 @@ def test_respectively_and_a_semicolon_close_a_comparison():
             "and 0.3% with RVD alone.")
     assert [arms(r) for r in records(text)][1:] == [[("transplant", 10.8, "%"), ("RVD", 7.0, "%")],
                                                     [("transplant", 1.1, "%"), ("RVD", 0.3, "%")]]
+
+
+def test_a_single_arm_study_is_the_treatment_it_tested_or_the_one_it_added_to():
+    text = (
+        "The IFM 2008 phase II study evaluated VRD as induction and consolidation around autologous stem-cell "
+        "transplantation (ASCT), followed by 1 year of lenalidomide maintenance. The 3-year progression-free survival "
+        "was 77%.\n\nThe LYRA study, a single-arm phase 2, added daratumumab to cyclophosphamide, bortezomib and "
+        "dexamethasone (CyBorD). After four cycles, 81% had responded."
+    )
+    assert [(r.trial, r.endpoint, arms(r)) for r in records(text)] == [
+        ("IFM 2008", "PFS", [("VRD", 77, "%")]),
+        ("LYRA", "ORR", [("daratumumab and CyBorD", 81, "%")]),
+    ]
+
+
+def test_a_study_heading_names_its_regimen_and_a_regimen_named_gentler():
+    text = (
+        "The VRD-lite study\n\nFifty people who could not have a transplant were given a reduced schedule.\n\n"
+        "- Overall response: 86% of people responded.\n- Complete response or better: 44%."
+    )
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [("ORR", [("VRD-lite", 86, "%")]), ("CR", [("VRD-lite", 44, "%")])]
+
+
+def test_conditioning_regimens_their_sizes_in_brackets_and_a_dateline_year():
+    text = (
+        "HOUSTON, March 20, 2019 - Patients with newly diagnosed myeloma lived longer without progression. "
+        "A total of 202 patients were randomly assigned to intravenous busulfan plus melphalan 140 mg/m2 "
+        "(Bu-Mel; 104 patients) or to melphalan 200 mg/m2 alone (98 patients). At 90 days after transplant, 20% of "
+        "Bu-Mel patients and 12% of melphalan patients were in complete response."
+    )
+    assert [arms(r) for r in records(text)] == [[("Bu-Mel", 20, "%"), ("melphalan", 12, "%")]]
+    assert sorted(r.n for r in records(text, kind="sample_size")) == [98, 104, 202]
+
+
+def test_two_randomised_arms_named_together_before_their_two_values():
+    text = (
+        "For conditioning, patients were randomized to intravenous busulfan plus melphalan 140 mg/m2 (BUMEL; n = 230) "
+        "or melphalan 200 mg/m2 (MEL200; n = 228). Conditioning with BUMEL and MEL200 gave similar complete response "
+        "rates after transplant, 46.5% and 41.7%."
+    )
+    assert [arms(r) for r in records(text)] == [[("BUMEL", 46.5, "%"), ("MEL200", 41.7, "%")]]
+
+
+def test_the_pooled_triplets_a_part_of_the_trial_and_a_time_after_transplant():
+    text = (
+        "Myeloma XI (ISRCTN49407852) enrolled 4,420 patients. In the transplant-eligible pathway, 1,056 patients were "
+        "randomly assigned to KRdc (n = 526) or to the control triplets, cyclophosphamide-thalidomide-dexamethasone "
+        "(CTD) or cyclophosphamide-lenalidomide-dexamethasone (CRD) (n = 530). At the end of induction, 82.3% of "
+        "patients in the KRdc arm had a very good partial response or better, compared with 58.9% of those given "
+        "CTD/CRD. After transplant, the figures were 91.9% and 80.2%. Median PFS was not reached with KRdc vs "
+        "36.2 months with the triplets."
+    )
+    assert [(r.trial, arms(r)) for r in records(text)] == [
+        ("Myeloma XI", [("KRdc", 82.3, "%"), ("CTD and CRD", 58.9, "%")]),
+        ("Myeloma XI", [("KRdc", 91.9, "%"), ("CTD and CRD", 80.2, "%")]),
+        ("Myeloma XI", [("KRdc", None, "months"), ("CTD and CRD", 36.2, "months")]),
+    ]
+
+
+def test_a_drug_named_again_starts_the_next_arm_and_the_three_drugs_of_a_lay_explainer():
+    text = (
+        "The iLLUMINATE study\n\nThis study was for people aged 65 or over. The treatment worked (the CLL shrank) in "
+        "88 out of every 100 people having ibrutinib and 73 out of every 100 having chlorambucil.\n\n"
+        "The AMPLIFY study\n\n867 people were put into three groups at random: acalabrutinib (Calquence) with "
+        "venetoclax, acalabrutinib with venetoclax and obinutuzumab, or standard chemotherapy with an antibody "
+        "(FCR or BR). After three years, 77 out of every 100 people having acalabrutinib with venetoclax (76.5%) were "
+        "alive without their CLL getting worse. The figure was 83.1% with the three drugs."
+    )
+    assert [(r.trial, r.endpoint, arms(r)) for r in records(text)] == [
+        ("iLLUMINATE", "ORR", [("ibrutinib", 88, "%"), ("chlorambucil", 73, "%")]),
+        ("AMPLIFY", "PFS", [("acalabrutinib and venetoclax", 76.5, "%")]),
+        ("AMPLIFY", "PFS", [("acalabrutinib and venetoclax and obinutuzumab", 83.1, "%")]),
+    ]
+
+
+def test_a_citation_glued_to_a_known_trial_and_a_landmark_restated_in_months():
+    text = "Randomised trials such as IFM 20094 and DETERMINATION10 showed that transplant prolongs PFS."
+    assert [r.trial for r in records(text, kind="trial")] == ["IFM 2009", "DETERMINATION"]
+    text = ("iLLUMINATE randomised people to ibrutinib or chlorambucil. After two and a half years (30 months), "
+            "79 out of every 100 people in the ibrutinib group were alive without their CLL getting worse.")
+    res = records(text)
+    assert [arms(r) for r in res] == [[("ibrutinib", 79, "%")]] and res[0].timepoint.value == 30
+
+
+def test_durations_as_arms_in_their_own_units_and_stopped_or_continued():
+    text = (
+        "PHARE (France). 3,384 women who had already had 6 months of trastuzumab were randomly assigned to stop at "
+        "6 months or continue to 12 months. At 2 years, 91.1% of the 6-month group were alive and free of disease, "
+        "compared with 93.8% of the 12-month group.\n\n"
+        "SOLD (Finland). This trial enrolled 2,174 women and compared 9 weeks of trastuzumab given with docetaxel with "
+        "the standard 1 year. Five-year disease-free survival was 88.0% with 9 weeks and 90.5% with 1 year."
+    )
+    assert [arms(r) for r in records(text)] == [
+        [("6 months", 91.1, "%"), ("12 months", 93.8, "%")],
+        [("9 weeks", 88.0, "%"), ("1 year", 90.5, "%")],
+    ]
+
+
+def test_one_arm_twice_is_no_comparison_and_groups_split_by_the_trial():
+    text = (
+        "878 patients were then assigned to VRd consolidation (n = 451) or no consolidation (n = 427). Very good "
+        "partial response or better before maintenance was reached in 87% of the consolidated patients compared with "
+        "78% of those who went straight to maintenance. In high-risk patients, median PFS was 42.3 months versus "
+        "26.3 months.\n\n"
+        "In its POSEIDON trial, 1,013 patients were split into three groups: tremelimumab plus durvalumab with "
+        "chemotherapy, durvalumab with chemotherapy, or chemotherapy alone. Overall survival was 14.0 months with the "
+        "three-part combination and 11.7 months with chemotherapy alone."
+    )
+    assert [arms(r) for r in records(text)][1:] == [
+        [("VRd", 42.3, "months"), ("no consolidation", 26.3, "months")],
+        [("tremelimumab and durvalumab and chemotherapy", 14.0, "months"), ("chemotherapy", 11.7, "months")],
+    ]
+
+
+def test_trial_names_in_mixed_case_with_a_number_and_after_in_with_patients_treated():
+    text = ("IPATential150 enrolled 1,101 men and randomly assigned them to ipatasertib plus abiraterone or placebo "
+            "plus abiraterone.\n\nIn ACIS, 982 chemotherapy-naive men received abiraterone plus prednisone with either "
+            "apalutamide or placebo.")
+    assert [r.trial for r in records(text, kind="trial")] == ["IPATential150", "ACIS"]

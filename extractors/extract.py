@@ -42,7 +42,7 @@ WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 # "pomalidomide plus low-dose dexamethasone": a dose level between the drugs of one arm
 DOSE_ADJECTIVE = r"(?:(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose|weekly|daily|pulsed?)\b"
-JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_ADJECTIVE}|(?:once|twice)\b"
+JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|together\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_ADJECTIVE}|(?:once|twice)\b"
                      r"|(?:was|were)\s+(?:tested|given|combined)\s+(?=with\b))*$", re.I)  # "Tecentriq was tested with carboplatin and nab-paclitaxel"
 TIGHT_JOIN_RE = re.compile(r"^(?:\s|plus\b|\+|-|–|/|with\b)*$", re.I)
 # "plus etoposide and either cisplatin or carboplatin": a choice inside one arm
@@ -91,6 +91,7 @@ OR_GAP_RE = re.compile(r"\s+or\s+")
 ARM_ALTERNATIVE_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:or|vs\.?|versus)\s+|\s*,\s*", re.I)  # "A or B", "A, B or C", "A vs B"
 # "Every patient received four cycles of Dara-KRd": a study of one treatment
 EVERY_PATIENT_RE = re.compile(r"\b(?:every|each|all)\s+(?:the\s+)?(?:patients?|participants?|people|person|children|child|women|men)\s+(?:\w+\s+)?(?:received|got|had|were\s+given|was\s+given|were\s+treated|was\s+treated)\b", re.I)
+COHORT_TREATED_RE = re.compile(r"\b\d[\d,]*\s+(?:patients|people|participants|adults|children|women|men)\s+who\s+(?:were\s+(?:infused|treated|given)|received|had\s+received)\b", re.I)
 CLAUSE_TURN_RE = re.compile(r"\b(?:respectively|but|whereas|while)\b", re.I)
 ARM_SIZE_AFTER_RE = re.compile(r"\s*\(\s*[nN]\s*=\s*\d")
 SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/" of "VDC/IE"
@@ -175,6 +176,7 @@ COORDINATED_AFTER_RE = re.compile(rf"{_LIST_JOIN}{_CAPITALS_NAME}\b(?![-/])")
 # "ENGOT-OV16/NOVA": a trial's code, then the name it goes by after a slash
 SLASH_NAME_RE = re.compile(r"/(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*\d{0,2})\b(?![-/])")
 GLUED_CITATION_END_RE = re.compile(r"(?P<name>.*(?:[A-Za-z]|\b(?:19|20)\d\d))\d{1,2}")  # a name, then a reference number
+GRADE_PAREN_BEFORE_RE = re.compile(r"\(\s*(?:grades?\s+[\d≥><=–-]+(?:\s*(?:-|–|to|or)\s*\d)?(?:\s+or\s+(?:higher|worse|above))?|severe)\s*[,:]?\s*$", re.I)
 ADDED_BEFORE_RE = re.compile(r"\b(?:added|adds|adding)\s+$", re.I)
 ADDED_TO_RE = re.compile(r"\s+to\s+(?:the\s+)?")  # "adding venetoclax to azacitidine"
 PRIOR_THERAPY_RE = re.compile(r"\b(?:refractory|resistant|exposed|intolerant|naive|naïve)\s+(?:to|of)\b"
@@ -186,7 +188,8 @@ LANDMARK_LIST_RE = re.compile(r"\b(?:at|after)\s+(?P<list>\d{1,2}(?:\s*,\s*\d{1,
 THE_TRIAL_CALLED_RE = re.compile(r"\bThe\s+(?:trial|study)(?:,\s*|\s+(?:is|was)\s+)(?:called|named|known\s+as)\s+$")
 HAZARD_OF_RE = re.compile(r"\b(?:hazard\s+ratio|HR)\s+(?:for|of)\s+$", re.I)
 # a study of one treatment: "single-arm", "single-group", or a phase 2 study that randomised nobody
-DOSE_ESCALATION = r"\bdose[- ]escalation\s+(?:study|trial)\b"  # a study that gives every patient the one treatment, at rising doses
+# a study that gives every patient the one treatment, at rising doses; a drug's first study in people
+DOSE_ESCALATION = r"\bdose[- ]escalation\s+(?:study|trial)\b|\bfirst[- ]in[- ]human\b"
 SINGLE_ARM_RE = re.compile(rf"\b(?:single|one)[- ](?:arm|group)\b(?!\s+(?:of|from))|{DOSE_ESCALATION}|\bphase\s+(?:1b?/2|I/II|2|II)\b(?![-/]\s*(?:3|III))", re.I)
 # "One group had VAC", "Half were put at random into a group who had cemiplimab"
 ONE_GROUP_RE = re.compile(r"\b(?:(?:One|The\s+first)\s+group\s+(?:had|got|received|took|was\s+given)"
@@ -1153,7 +1156,9 @@ class Extractor:
                 one = [f"{phrases[0][0]} and {phrases[1][0]}"]
             rule = "arm:single-arm"
         every = EVERY_PATIENT_RE.search(s) is not None
-        if len(one) != 1 and (current or state.trial and every) and not state.randomised_arms \
+        # "The paper pulled together 196 patients who were infused with ide-cel": an unnamed study's one treatment
+        cohort = not state.trial and not state.randomised_arms and COHORT_TREATED_RE.search(s) is not None
+        if len(one) != 1 and (current or state.trial and every or cohort) and not state.randomised_arms \
                 and not self.randomisation_re.search(s) and not COMPARISON_WORD_RE.search(s):
             # "Selinexor was approved on the basis of part 2 of the STORM trial.", "Every patient received four cycles
             # of Dara-KRd": the one treatment named with a trial no randomisation gave arms
@@ -1548,7 +1553,11 @@ class Extractor:
             return (longer[0], "arm:short-for-randomised") if len(longer) == 1 and name not in randomised else None
         if name == "combination":
             multi = [a for a in randomised if self.is_combination(a)]
-            combo = state.combinations.get(trial) or (multi[0] if len(multi) == 1 else None)
+            # (of several, the one that holds all the others' drugs: "liposomal irinotecan with 5-FU and folinic acid"
+            # against "5-FU with folinic acid")
+            parts = {a: set(COMBINED_RE.split(a)) for a in multi}
+            widest = [a for a in multi if all(parts[b] < parts[a] for b in multi if b != a)]
+            combo = state.combinations.get(trial) or (multi[0] if len(multi) == 1 else widest[0] if len(widest) == 1 else None)
             return (combo, "arm:the-combination") if combo else None
         drugs = {rest for a in randomised for first, _, rest in [a.partition(" ")] if first in self.route_names and rest}
         return (f"{name} {drugs.pop()}", "arm:route-drug") if len(drugs) == 1 else None
@@ -2089,6 +2098,9 @@ class Extractor:
             # "... 32.1 vs 22.8 months, in favor of the atezolizumab arm", "78% vs 52%, favouring LEN-DEX": the
             # arm the comparison favours
             window_after = [a for a in window_after if a[1] < limit and not FAVOUR_BEFORE_RE.search(text, max(0, a[1] - 25), a[1])]
+            if i and out and GRADE_PAREN_BEFORE_RE.search(s, vals[i - 1].end, v.start):
+                out.append((out[-1][0], "arm:graded-part"))  # "in 76.1% of cilta-cel-treated patients (grade 3-4, 1.1%)"
+                continue
             if after_bare:
                 out.append((after_bare[i], "arm:after-values"))
                 continue

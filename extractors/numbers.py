@@ -42,6 +42,7 @@ FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)
 # a sentence about a randomisation: "randomised 2:1 to ...", "At random, 240 people had ..."
 AFTER_WORD_RE = re.compile(r"\s+after\b", re.I)
 MEDIAN_RE = re.compile(r"\bmedian\b", re.I)
+DAY_LIST_RE = re.compile(r"\bdays?\s+\d{1,2}(?:\s*(?:,|and|to|-|–)\s*\d{1,2}(?![.\d%]))+", re.I)
 # "After two and a half years (30 months), 79 out of every 100 ...": the time in months, restated in brackets
 TIMEPOINT_IN_MONTHS_RE = re.compile(r"\b(?:at|after)\s+(?:[a-z-]+\s+){1,4}years?\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>months)\s*\)", re.I)
 # "30 out of every 100 (29.6%)", "77 out of every 100 people having X with Y (76.5%)": the bracket restates it
@@ -217,7 +218,7 @@ class NumberGrammar:
         # "95% CI, 0.36 to 0.63", "(95% CI: 35%, 47%)", "95% CI 31%-43%"
         self.ci_re = re.compile(rf"\d\d(?:\.\d+)?\s?(?:%|percent|per cent)\s*(?:CI|confidence interval)[\s,:]*{NUM}\s*%?\s*(?:to|-|–|—|,)\s*{NUM}\s*%?", re.I)
         # "grade 3, 4, or 5", "grades 3 to 5", "grade 3-4": every number of the list is a grade
-        self.grade_list_re = re.compile(r"\bgrades?\s+\d(?:\s*(?:,|or|and|to|-|–)\s*(?:or\s+)?\d)*\b", re.I)
+        self.grade_list_re = re.compile(r"\bgrades?\s+\d(?:\s*(?:,|or|and|to|-|–)\s*(?:or\s+)?\d(?![.\d]))*\b", re.I)  # (not "grade 3-4, 1.1%")
         self.p_re = re.compile(rf"\b[Pp]\s*(?:value)?\s*(?:=|<|>|≤)\s*{NUM}")
         # ("3-year OS", "12 month survival"; not a value in the singular: "1.0 month on placebo")
         self.timepoint_adj_re = re.compile(rf"\b(?P<num>{self.num})(?:-(?P<unit>year|month)|\s(?P<unit2>year|month)(?=\s+[A-Za-z])"
@@ -270,6 +271,7 @@ class NumberGrammar:
         spans += [m.span() for m in self.p_re.finditer(s)]
         spans += [m.span() for m in self.date_re.finditer(s)]
         spans += [m.span() for m in self.grade_list_re.finditer(s)]
+        spans += [m.span() for m in DAY_LIST_RE.finditer(s)]  # "on days 1, 8 and 15": a schedule
         # "was generally 12 to 18 months", "response rates of 4% to 13%": a range (not "from 13 to 30 months", a change)
         spans += [m.span() for m in RANGE_RE.finditer(s) if not FROM_BEFORE_RE.search(s, max(0, m.start() - 40), m.start())]
         # "in 49 of 355 patients (13.8%)": the total the count is out of

@@ -1060,6 +1060,8 @@ FLOORS = {
     (347, 358): {"results": 0.87, "trials": 0.97, "sample_sizes": 0.92, "follow_ups": 0.99},
     (359, 370): {"results": 0.53, "trials": 0.81, "sample_sizes": 0.84, "follow_ups": 0.94},
     (371, 382): {"results": 0.79, "trials": 0.89, "sample_sizes": 0.93, "follow_ups": 0.99},
+    (383, 394): {"results": 0.80, "trials": 0.85, "sample_sizes": 0.91, "follow_ups": 0.99},
+    (395, 406): {"results": 0.60, "trials": 0.98, "sample_sizes": 0.87, "follow_ups": 0.93},
 }
 
 

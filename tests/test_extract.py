@@ -2665,3 +2665,48 @@ def test_trial_names_in_mixed_case_with_a_number_and_after_in_with_patients_trea
             "plus abiraterone.\n\nIn ACIS, 982 chemotherapy-naive men received abiraterone plus prednisone with either "
             "apalutamide or placebo.")
     assert [r.trial for r in records(text, kind="trial")] == ["IPATential150", "ACIS"]
+
+
+def test_a_drug_first_in_human_study_after_another_trial_and_a_grade_inside_brackets():
+    text = (
+        "MajesTEC-1 is a single-arm phase 1/2 study of teclistamab. The overall response rate was 63.0%.\n\n"
+        "In the same session, updated results were presented from the first-in-human phase 1 study of ABBV-383 "
+        "(now etentamig). Across all doses, the overall response rate was 57%.\n\n"
+        "CARTITUDE-4 randomised patients to cilta-cel or standard of care. Cytokine release syndrome occurred in "
+        "76.1% of cilta-cel-treated patients (grade 3-4, 1.1%)."
+    )
+    assert [(r.trial, arms(r)) for r in records(text)] == [
+        ("MajesTEC-1", [("teclistamab", 63.0, "%")]),
+        (None, [("etentamig", 57, "%")]),
+        ("CARTITUDE-4", [("ciltacabtagene autoleucel", 76.1, "%"), ("ciltacabtagene autoleucel", 1.1, "%")]),
+    ]
+
+
+def test_an_unnamed_real_world_cohort_its_treatment_and_size_and_a_schedule_of_days():
+    text = (
+        "KarMMa got ide-cel approved. So I was very interested in the big US real-world paper that came out last year. "
+        "The paper pulled together 196 patients who were infused with standard-of-care ide-cel at eleven US centres. "
+        "42% had a complete response or better.\n\n"
+        "Pomalidomide, cyclophosphamide and dexamethasone\n\nBaz and colleagues randomised 80 patients to pomalidomide 4 mg on days 1-21 of a 28-day cycle with weekly "
+        "dexamethasone 40 mg, with or without oral cyclophosphamide 400 mg on days 1, 8 and 15.6 The overall response "
+        "rate was 65% with the triplet compared with 39% with pomalidomide and dexamethasone."
+    )
+    res = records(text)
+    assert [(r.trial, arms(r)) for r in res][0] == (None, [("idecabtagene vicleucel", 42, "%")])
+    assert [a.value for a in res[1].arms] == [65, 39]  # not day 8 of the schedule
+    assert 196 in [r.n for r in records(text, kind="sample_size")]
+
+
+def test_three_arms_one_together_with_the_others_and_the_combination_that_holds_them():
+    text = (
+        "NAPOLI-1 included 417 people. They were put at random into one of three groups: liposomal irinotecan on its "
+        "own, 5-FU with folinic acid, or liposomal irinotecan together with 5-FU and folinic acid. People in the "
+        "three-drug group lived for a median of 6.1 months, compared with 4.2 months for those who had 5-FU and "
+        "folinic acid alone. The cancer shrank in 16% of people on the combination and 1% of people on 5-FU and "
+        "folinic acid."
+    )
+    both = "irinotecan liposome and fluorouracil and leucovorin"
+    assert [arms(r) for r in records(text)] == [
+        [(both, 6.1, "months"), ("fluorouracil and leucovorin", 4.2, "months")],
+        [(both, 16, "%"), ("fluorouracil and leucovorin", 1, "%")],
+    ]

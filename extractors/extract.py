@@ -118,6 +118,8 @@ SUBGROUP_RE = re.compile(r"^\s*(?:In|Among)\s+(?:the\s+)?(?P<sub>[^,;]{5,90}?),"
 DIGIT_RE = re.compile(r"\d")
 TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+least\s+)?\d+(?:\.\d+)?\s+(?:months?|years?|weeks?)\b", re.I)
 # (and "75% would have been ineligible for KarMMa": a trial the patients were not in)
+# "62 were treated at the dose now used in the pivotal QUINTESSENTIAL trial": a trial named in passing, not the one reported
+PASSING_TRIAL_BEFORE_RE = re.compile(r"\b(?:now|currently|being)\s+(?:used|tested|studied|given)\s+in\s+(?:the\s+)?(?:(?:pivotal|ongoing|confirmatory|planned|upcoming|larger|phase\s+(?:2|3|II|III))\s+)*$", re.I)
 CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?|(?:in)?eligible for|excluded from|qualified for)\s+(?:the\s+)?$", re.I)
 PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$"
                                 # "Leaflet number: PIL-HAEM-0412", "Document ref. QA-12": a document's own code
@@ -1121,7 +1123,8 @@ class Extractor:
                 # no trial of that group named before: a group, not a trial (the mention names nothing)
                 m.canon, m.rule = hit, "trial:group-reference"
         named = [m for m in trials if m.canon]
-        current = [m for m in named if not CONTRAST_BEFORE_RE.search(text, max(0, m.start - 15), m.start)]
+        current = [m for m in named if not CONTRAST_BEFORE_RE.search(text, max(0, m.start - 15), m.start)
+                   and not PASSING_TRIAL_BEFORE_RE.search(text, max(0, m.start - 45), m.start)]
         low = s.lower()
         if "placebo" in low and PLACEBO_CONTROLLED_RE.search(s):
             state.placebo_controlled = True

@@ -35,7 +35,7 @@ TIME_DIFFERENCE_RE = re.compile(r"\s+(?:longer|shorter|more|less)\b", re.I)  # "
 # "an OS gain of almost 12 months", "a median improvement of 4.9 months": a difference, not an arm's value
 GAIN_BEFORE_RE = re.compile(r"\b(?:gain|improvement|benefit|extension|increase|difference|advantage|prolongation)\s+(?:in\s+\w+\s+)?(?:of\s+)?(?:almost|about|nearly|more\s+than|over|around|approximately|roughly|some|just\s+over|just\s+under)?\s*$", re.I)
 # "about 1 in 3 people", "86 out of every 100 women on X": a proportion, not a sample size
-PROPORTION_BEFORE_RE = re.compile(r"\b(?:(?:\d+|one)\s+(?:in|out\s+of)|(?:in|out\s+of)\s+every)\s*$", re.I)
+PROPORTION_BEFORE_RE = re.compile(r"\b(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)|(?:in|out\s+of)\s+every)\s*$", re.I)  # "nine out of ten patients"
 TIME_ON_RE = re.compile(r"\s+on\s*,")  # "five years on, 91.9% ...": when, not a result
 MINIMUM_BEFORE_RE = re.compile(r"\b(?:minimum|maximum|shortest|longest)\s+$", re.I)
 FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)\s*$")
@@ -178,7 +178,7 @@ class NumberGrammar:
         nouns = alternation(ss["nouns"])
         self.sample_re = re.compile(
             rf"(?<![\w.,/-])(?:(?P<bound>{bound_alt})\s+)?(?P<num>{NUM}|{word_num})"
-            rf"(?P<mods>(?:\s+(?!(?:for|of|in|with|at|and|or|{unit_alt})\b)[A-Za-z-]+){{0,4}}?)\s+(?P<noun>{nouns})\b",
+            rf"(?P<mods>(?:\s+(?!(?:for|of|in|with|at|and|or|sites?|centres?|centers?|hospitals?|countries|clinics|practices|{unit_alt})\b)[A-Za-z-]+){{0,4}}?)\s+(?P<noun>{nouns})\b",
             re.I,
         )
         # cheap pre-checks: a sentence without these words holds no sample size / timepoint / effect
@@ -200,7 +200,8 @@ class NumberGrammar:
         self.elliptic_sample_re = re.compile(
             rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got|had|took|carried\s+on|continued|stayed|did\s+not|a|an)\b)", re.I)
         self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
-        self.not_after_ss_re = re.compile(rf"^\s+(?:{alternation(ss['not_after'])})\b", re.I)
+        # (but "84 patients had received arlo-cel", "had been treated": the patients of the study)
+        self.not_after_ss_re = re.compile(rf"^\s+(?!had\s+(?:received|been\s+(?:treated|enrolled|infused|randomi[sz]ed))(?![^.;]{{0,60}}\b(?:before|previously|prior)\b))(?:{alternation(ss['not_after'])})\b", re.I)
         # "median follow-up", "followed patients for a median of 55 months"
         # (and the shorthand of notes and posts: "median f/u 18.7 mo", "mFU 42 months")
         # "after a median of 82.7 months, 59% ... were still alive": a median that opens a clause of results
@@ -525,6 +526,8 @@ class NumberGrammar:
                 continue
             if re.match(r"^\s*(?:/|-\d|–\d|:)", after) or re.search(r"\d[/:]$", before):
                 continue  # dates, times, ranges
+            if unit == "count" and PROPORTION_BEFORE_RE.search(before):
+                continue  # "About four in ten people had a complete response": the ten is what the four are out of
             if unit == "count" and COUNTED_BEFORE_RE.search(before):
                 continue  # "64% of 105 patients", "In the 79 people given 40 mg or more": the people counted, no event count
             # "seven people in the X group and five in the Y group": a count with its noun left out

@@ -200,7 +200,7 @@ ONE_GROUP_RE = re.compile(r"\b(?:(?:One|The\s+first)\s+group\s+(?:had|got|receiv
 OTHER_GROUP_RE = re.compile(r"\b(?:the\s+other|the\s+second)(?:\s+group|\s+half)?\s+(?:had|got|received|took|was\s+given)\b", re.I)
 STUDY_OBJECT_RE = re.compile(r"\b(?:evaluated|tested|assessed|studied|investigated|explored|examined|(?:study|trial)\s+of)\s+(?:the\s+)?$", re.I)
 SINGLE_ARM_WORDS_RE = re.compile(rf"\bsingle[- ](?:arm|group)\b|\bone-(?:arm|group)\b|{DOSE_ESCALATION}", re.I)  # (not "with one arm")
-NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2}|[A-Z][a-z]+[A-Z][A-Za-z]*)/$")  # "MMVAR/IFM 2005-04", "CeTeG/NOA-09": a name before the code
+NAME_SLASH_RE = re.compile(r"(?<![\w/-])(?P<name>[A-Z]{4,}\d{0,2}|[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{3,}-\d{2,4})/$")  # "MMVAR/IFM 2005-04", "CeTeG/NOA-09", "HOVON-126/NMSG 21.13": a name before the code
 # what introduces a trial's own treatment right after its name: "NOVA (niraparib 300 mg ...)",
 # "the NOVA trial of niraparib", "NOVA, a phase 3 trial of niraparib maintenance"
 TRIAL_TREATMENT_RE = re.compile(
@@ -218,8 +218,9 @@ NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 LINE_RE = re.compile(r"[^\n]*")
 HEADING_NUMBERS_RE = re.compile(r"\d+(?:-\d+)?-(?:month|year)|grade \d(?:-\d)?")  # "18-month OS", "grade 3-4" in a heading
 # "After transplant, the figures were ...", "100 days after transplant": a point in time, not an arm
-TIME_ANCHOR_BEFORE_RE = re.compile(r"\b(?:after|before|following|(?:days?|weeks?|months?|years?)\s+(?:post|from))\s+(?:the\s+|an?\s+|their\s+)?$", re.I)
-TIME_ANCHORS = ("transplant", "surgery")  # generic arms.toml names that also mark a point in time
+# ("13% and 8% stopped maintenance because of toxicity": what they stopped, not their arm)
+TIME_ANCHOR_BEFORE_RE = re.compile(r"\b(?:after|before|following|(?:days?|weeks?|months?|years?)\s+(?:post|from)|stopped|stopping|discontinued|discontinuing|completed|completing)\s+(?:the\s+|an?\s+|their\s+)?$", re.I)
+TIME_ANCHORS = ("transplant", "surgery", "maintenance")  # generic arms.toml names that also mark a point in time
 ALONE_AFTER_RE = re.compile(r"\s+(?:alone|only)\b")  # "after surgery alone": the arm of surgery without more
 ELIGIBLE_AFTER_RE = re.compile(r"-(?:in)?eligible\b", re.I)
 ELIGIBLE_FOR_RE = re.compile(r"\b(?:eligible|ineligible|fit|fit\s+enough|unfit|well\s+enough|suitable|unsuitable|candidates?|too\s+frail)\s+for\s+(?:a\s+|an\s+|intensive\s+|high-dose\s+)*$", re.I)
@@ -1060,8 +1061,8 @@ class Extractor:
                 before = text[max(lo, m.start - 25) : m.start]
                 if WITHOUT_RE.search(before) and len(ph) > 1:
                     continue
-                if m.label == "ARM" and m.canon in SIZE_WORD_ARMS and any(x.label != "ARM" for x in ph):
-                    continue  # "Revlimid maintenance" is the lenalidomide arm, "the VRd triplet" the VRd arm
+                if m.label == "ARM" and m.canon in SIZE_WORD_ARMS and any(x.label != "ARM" or x.canon in self.lexicon.controls for x in ph):
+                    continue  # "Revlimid maintenance" is the lenalidomide arm, "the VRd triplet" the VRd arm, "placebo maintenance" placebo
                 # an abbreviation in a name written with "+" stays as written; drugs by their generic name
                 name = m.text if plus and m.label == "ARM" and m.text.isupper() else m.canon
                 if NEGATION_RE.search(before) and (m.label in ("DRUG", "REGIMEN") or m.canon == "maintenance"):

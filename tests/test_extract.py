@@ -2724,3 +2724,16 @@ def test_a_trial_named_in_passing_keeps_the_study_reported_and_sites_and_proport
     assert sorted({r.n for r in records(text, kind="sample_size")}) == [84]
     text = "JUPITER-02 sits alongside CAPTAIN-1st (camrelizumab) and RATIONALE-309 (tislelizumab)."
     assert [r.trial for r in records(text, kind="trial")] == ["JUPITER-02", "CAPTAIN-1st", "RATIONALE-309"]
+
+
+def test_two_trial_codes_joined_by_a_slash_and_what_patients_stopped_is_no_arm():
+    text = (
+        "The HOVON-126/NMSG 21.13 trial randomised 143 patients to ixazomib or placebo maintenance. Peripheral "
+        "neuropathy of grade 2 or higher occurred in 20% and 15%, respectively, and 13% and 8% stopped maintenance "
+        "because of toxicity."
+    )
+    assert [(r.trial, arms(r)) for r in records(text)] == [
+        ("HOVON-126/NMSG 21.13", [("ixazomib", 20, "%"), ("placebo", 15, "%")]),
+        ("HOVON-126/NMSG 21.13", [("ixazomib", 13, "%"), ("placebo", 8, "%")]),
+    ]
+    assert [r.trial for r in records(text, kind="trial")] == ["HOVON-126/NMSG 21.13"]

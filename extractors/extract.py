@@ -36,7 +36,7 @@ from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
 ARM_LABELS = ("DRUG", "REGIMEN", "ARM")
-NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on)|did\s+not\s+receive|no)\s+$", re.I)
+NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on|taking)|did\s+not\s+(?:receive|have|get|take)|had\s+not\s+had|no)\s+$", re.I)
 WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 # "ADT plus AA 1,000 mg once daily plus P 5 mg": a dose between the drugs of one arm
 DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
@@ -1047,6 +1047,9 @@ class Extractor:
                     and EITHER_RE.search(text, phrases[-1][-1].start - 12, phrases[-1][-1].start))
                 # "the investigator's choice of trifluridine-tipiracil or regorafenib": one arm
                 or (OR_GAP_RE.fullmatch(gap) and CHOICE_OF_RE.search(text, max(0, phrases[-1][0].start - 30), phrases[-1][0].start))
+                # "people on placebo or no maintenance": the controls of pooled trials, one arm
+                or (OR_GAP_RE.fullmatch(gap) and len(phrases[-1]) == 1 and phrases[-1][0].canon in self.lexicon.controls
+                    and m.canon in self.lexicon.controls and m.canon != phrases[-1][0].canon)
             ):
                 phrases[-1].append(m)
             else:

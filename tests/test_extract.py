@@ -2737,3 +2737,26 @@ def test_two_trial_codes_joined_by_a_slash_and_what_patients_stopped_is_no_arm()
         ("HOVON-126/NMSG 21.13", [("ixazomib", 13, "%"), ("placebo", 8, "%")]),
     ]
     assert [r.trial for r in records(text, kind="trial")] == ["HOVON-126/NMSG 21.13"]
+
+
+def test_lay_explainer_endpoints_the_controls_of_pooled_trials_and_people_who_did_not_have_the_drug():
+    text = (
+        "The AIEOP-BFM ALL 2000 trial randomised children to dexamethasone or prednisone. Five years later, 83.9% of the "
+        "children given dexamethasone were alive and free of their leukaemia coming back or another major event, "
+        "compared with 80.8% of children given prednisone. But the chance of surviving overall was the same: 90.3% with "
+        "dexamethasone and 90.5% with prednisone.\n\n"
+        "AAML1031 randomised children to chemotherapy with bortezomib or chemotherapy alone. Deaths from treatment were "
+        "a little more common with bortezomib: 6.8% compared with 4.5%.\n\n"
+        "Five years after starting treatment, 6.9 in every 100 people who had lenalidomide had developed a second "
+        "cancer. Among people who did not have lenalidomide the figure was 4.8 in every 100. People on lenalidomide "
+        "maintenance lived a median of 52.8 months without their myeloma getting worse, against 23.5 months for "
+        "people on placebo or no maintenance."
+    )
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("EFS", [("dexamethasone", 83.9, "%"), ("prednisone", 80.8, "%")]),
+        ("OS", [("dexamethasone", 90.3, "%"), ("prednisone", 90.5, "%")]),
+        ("TRM", [("chemotherapy and bortezomib", 6.8, "%"), ("chemotherapy", 4.5, "%")]),
+        ("SPM", [("lenalidomide", 6.9, "%")]),
+        ("SPM", [("not receiving lenalidomide", 4.8, "%")]),
+        ("PFS", [("lenalidomide", 52.8, "months"), ("placebo or no maintenance", 23.5, "months")]),
+    ]

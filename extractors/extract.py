@@ -120,7 +120,8 @@ TREATED_FOR_RE = re.compile(r"\s+(?:maintenance\s+)?for\s+(?:up\s+to\s+|at\s+lea
 # (and "75% would have been ineligible for KarMMa": a trial the patients were not in)
 # "62 were treated at the dose now used in the pivotal QUINTESSENTIAL trial": a trial named in passing, not the one reported
 PASSING_TRIAL_BEFORE_RE = re.compile(r"\b(?:now|currently|being)\s+(?:used|tested|studied|given)\s+in\s+(?:the\s+)?(?:(?:pivotal|ongoing|confirmatory|planned|upcoming|larger|phase\s+(?:2|3|II|III))\s+)*$", re.I)
-CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|as in|similar to|than(?: in)?|(?:in)?eligible for|excluded from|qualified for)\s+(?:the\s+)?$", re.I)
+LISTED_AFTER_RE = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,|and|or|, and)\s*")  # the next trial of a list: "(camrelizumab) and "
+CONTRAST_BEFORE_RE = re.compile(r"\b(?:unlike|like|alongside|as in|similar to|than(?: in)?|(?:in)?eligible for|excluded from|qualified for)\s+(?:the\s+)?$", re.I)
 PROTOCOL_BEFORE_RE = re.compile(r"\bprotocols?\s+(?:\w+\s+){0,2}?$|\bprotocols?\s+\S+\s+to\s+$"
                                 # "Leaflet number: PIL-HAEM-0412", "Document ref. QA-12": a document's own code
                                 r"|\b(?:leaflet|document|doc|reference|ref|form|policy|version|item|product|code)\.?\s*(?:number|no\.?|code|ref\.?|id)?\s*[:#]\s*$"
@@ -1127,8 +1128,12 @@ class Extractor:
                 # no trial of that group named before: a group, not a trial (the mention names nothing)
                 m.canon, m.rule = hit, "trial:group-reference"
         named = [m for m in trials if m.canon]
-        current = [m for m in named if not CONTRAST_BEFORE_RE.search(text, max(0, m.start - 15), m.start)
-                   and not PASSING_TRIAL_BEFORE_RE.search(text, max(0, m.start - 45), m.start)]
+        aside: list[Mention] = []  # trials named to compare with ("alongside CAPTAIN-1st (...) and RATIONALE-309")
+        for m in named:
+            if CONTRAST_BEFORE_RE.search(text, max(0, m.start - 15), m.start) or PASSING_TRIAL_BEFORE_RE.search(text, max(0, m.start - 45), m.start) \
+                    or (aside and LISTED_AFTER_RE.fullmatch(text, aside[-1].end, m.start)):
+                aside.append(m)
+        current = [m for m in named if m not in aside]
         low = s.lower()
         if "placebo" in low and PLACEBO_CONTROLLED_RE.search(s):
             state.placebo_controlled = True

@@ -2760,3 +2760,12 @@ def test_lay_explainer_endpoints_the_controls_of_pooled_trials_and_people_who_di
         ("SPM", [("not receiving lenalidomide", 4.8, "%")]),
         ("PFS", [("lenalidomide", 52.8, "months"), ("placebo or no maintenance", 23.5, "months")]),
     ]
+
+
+def test_trials_listed_alongside_the_one_reported_do_not_take_its_results():
+    text = (
+        "JUPITER-02 randomised patients to toripalimab or placebo. JUPITER-02 sits alongside "
+        "CAPTAIN-1st (camrelizumab) and RATIONALE-309 (tislelizumab) in showing a consistent benefit. The earlier "
+        "interim report gave a median PFS of 11.7 months versus 8.0 months."
+    )
+    assert [(r.trial, arms(r)) for r in records(text)] == [("JUPITER-02", [("toripalimab", 11.7, "months"), ("placebo", 8.0, "months")])]

@@ -43,6 +43,7 @@ FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)
 AFTER_WORD_RE = re.compile(r"\s+after\b", re.I)
 MEDIAN_RE = re.compile(r"\bmedian\b", re.I)
 DAY_LIST_RE = re.compile(r"\bdays?\s+\d{1,2}(?:\s*(?:,|and|to|-|–)\s*\d{1,2}(?![.\d%]))+", re.I)
+ELLIPTIC_ARM_SIZE_RE = re.compile(r" and (?P<num>\d[\d,]*) ")
 # "After two and a half years (30 months), 79 out of every 100 ...": the time in months, restated in brackets
 TIMEPOINT_IN_MONTHS_RE = re.compile(r"\b(?:at|after)\s+(?:[a-z-]+\s+){1,4}years?\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>months)\s*\)", re.I)
 # "30 out of every 100 (29.6%)", "77 out of every 100 people having X with Y (76.5%)": the bracket restates it
@@ -373,6 +374,10 @@ class NumberGrammar:
                     event_until = m.end()
                     continue  # "Twelve people taking X had a complete response, against three on placebo": event counts
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
+                # "146 received toripalimab and 143 placebo": the next arm's size, its verb left out
+                if (at := s.find(" and ", m.end())) >= 0 and (nxt := ELLIPTIC_ARM_SIZE_RE.match(s, at)) and nxt.end() in arm_starts \
+                        and not re.search(r"[.;]", s[m.end() : nxt.start()]) and is_count(k := self.to_number(nxt["num"])):
+                    out.append(Found(nxt.start("num"), nxt.end("num"), "sample_size", k, "sample_size:elliptic"))
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
             for m in ARM_PAREN_COUNT_RE.finditer(s):
                 n = self.to_number(m["num"])

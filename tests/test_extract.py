@@ -2769,3 +2769,8 @@ def test_trials_listed_alongside_the_one_reported_do_not_take_its_results():
         "interim report gave a median PFS of 11.7 months versus 8.0 months."
     )
     assert [(r.trial, arms(r)) for r in records(text)] == [("JUPITER-02", [("toripalimab", 11.7, "months"), ("placebo", 8.0, "months")])]
+
+
+def test_the_second_arm_size_with_its_verb_left_out():
+    text = "JUPITER-02 randomised patients to toripalimab or placebo. Of 289 patients, 146 received toripalimab and 143 placebo."
+    assert sorted(r.n for r in records(text, kind="sample_size")) == [143, 146, 289]

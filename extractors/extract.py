@@ -20,6 +20,7 @@ discussed, the arms of the last randomisation) and turns numbers into records:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -265,6 +266,8 @@ DOSE_COHORT_RE = re.compile(rf"\b(?:the\s+)?{_dose('')}[\s-]+(?:cohort|group|arm
                             rf"|\bat\s+(?:the\s+)?{_dose('_at')}(?:[\s-]+(?:dose\s+level|dose|level)\b)?", re.I)
 # "in the auto-auto group", "of the donor transplant group": an arm named by the words before "group"
 GROUP_NAME_RE = re.compile(r"\bthe\s+(?P<name>[a-z][a-zA-Z/-]*(?:\s+[a-z][a-zA-Z/-]*)?)\s+(?:group|arm|cohort|schedule)\b")
+# "70% of people on the weekly dose responded, and 64% on the every-other-week dose": schedules named as doses
+SCHEDULE_DOSE_RE = re.compile(r"\bthe\s+(?P<name>weekly|once-weekly|twice-weekly|biweekly|fortnightly|monthly|every-other-week|every-(?:two|three|four|2|3|4)-weeks?)\s+(?:dose|dosing)\b")
 # "(auto-allo)": a hyphenated lower-case label in brackets
 BRACKET_LABEL_RE = re.compile(r"\((?P<label>[a-z]+(?:-[a-z]+)+)\)")
 # "If a trial says men lived for a median of four years, ...": an example, not a result
@@ -667,7 +670,7 @@ class Extractor:
             for u in re.finditer(rf"(?<![\w(-]){re.escape(label)}(?![\w)-])", text):  # its uses, not its definition
                 add(u.start(), u.end(), label, "arm:bracket-label")
         names = set()
-        for g in GROUP_NAME_RE.finditer(text):
+        for g in itertools.chain(GROUP_NAME_RE.finditer(text), SCHEDULE_DOSE_RE.finditer(text)):
             name = g["name"]
             words = name.split()
             if any(w in self.lexicon.not_group_names for w in words) or self.subgroup_cues_re.search(name):

@@ -1062,6 +1062,8 @@ FLOORS = {
     (371, 382): {"results": 0.79, "trials": 0.89, "sample_sizes": 0.93, "follow_ups": 0.99},
     (383, 394): {"results": 0.80, "trials": 0.85, "sample_sizes": 0.91, "follow_ups": 0.99},
     (395, 406): {"results": 0.60, "trials": 0.97, "sample_sizes": 0.87, "follow_ups": 0.93},
+    (407, 418): {"results": 0.80, "trials": 0.87, "sample_sizes": 0.82, "follow_ups": 0.99},
+    (419, 430): {"results": 0.72, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.92},
 }
 
 
@@ -2774,3 +2776,12 @@ def test_trials_listed_alongside_the_one_reported_do_not_take_its_results():
 def test_the_second_arm_size_with_its_verb_left_out():
     text = "JUPITER-02 randomised patients to toripalimab or placebo. Of 289 patients, 146 received toripalimab and 143 placebo."
     assert sorted(r.n for r in records(text, kind="sample_size")) == [143, 146, 289]
+
+
+def test_schedules_named_as_doses():
+    text = (
+        "The researchers picked two doses to take forward: 405 micrograms per kilo once a week and 800 micrograms per "
+        "kilo every other week. The headline: 70% of people on the weekly dose responded, and 64% on the "
+        "every-other-week dose."
+    )
+    assert [arms(r) for r in records(text)] == [[("weekly", 70, "%"), ("every-other-week", 64, "%")]]

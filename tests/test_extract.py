@@ -2785,3 +2785,19 @@ def test_schedules_named_as_doses():
         "every-other-week dose."
     )
     assert [arms(r) for r in records(text)] == [[("weekly", 70, "%"), ("every-other-week", 64, "%")]]
+
+
+def test_lay_and_abbreviated_endpoints_after_their_values():
+    text = (
+        "IFM 2009 randomised patients to transplant or RVD alone. A complete response was seen in 59% of the "
+        "transplant group against 48% of the RVD-alone group, and among patients tested, 79% versus 65% had no "
+        "detectable disease (MRD negative).\n\n"
+        "PERSEUS randomised people to D-VRd or VRd. The myeloma stayed undetectable for at least a year in 65% of "
+        "people on D-VRd and 30% on VRd. Serious AEs occurred in 57% vs 49%."
+    )
+    assert [(r.endpoint, arms(r)) for r in records(text)] == [
+        ("CR", [("transplant", 59, "%"), ("RVD", 48, "%")]),
+        ("MRD", [("transplant", 79, "%"), ("RVD", 65, "%")]),
+        ("MRD", [("D-VRd", 65, "%"), ("VRd", 30, "%")]),
+        ("AE", [("D-VRd", 57, "%"), ("VRd", 49, "%")]),
+    ]

@@ -99,7 +99,7 @@ SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
 COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:with|to)\s+", re.I)  # "compared with X, Y gave ..."
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
-FROM_TO_RULES = {"arm:from-to-subject", "arm:from-to-backbone"}  # "improved PFS from 13 to 30 months": the control's value first
+FROM_TO_RULES = {"arm:from-to-subject", "arm:from-to-backbone", "arm:from-to-context"}  # "improved PFS from 13 to 30 months": the control's value first
 EVENT_LIST_TAIL_RE = re.compile(r"\s*\)(?:,?\s*(?:and\s+)?[A-Za-z][\w\s/-]{0,40}?\s*\((?:in\s+)?\d[\d.]*\s*%(?:\s+of\s+patients)?\))*,?\s+(?:for|with|in|on)\s+(?:the\s+)?")
 THE_TWO_ARMS_RE = re.compile(r"\s*(?:%|percent)?\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:given|receiving|on|in|with)\s+"
                              r"the\s+two\s+(?:[a-z-]+\s+)?(?:regimens|arms|groups|combinations|treatments)\b", re.I)
@@ -2216,12 +2216,12 @@ class Extractor:
         if from_to and k == 2 and out[0][0] is None and out[1][0] is None and len(context) == 2 and (
                 controls := [a for a in context if a in self.lexicon.controls or self._is_backbone(a, context, state)]) and len(controls) == 1:
             # "median PFS more than doubled, from 7.3 months to 15.0 months" after "inavolisib or placebo"
-            out = [(controls[0], "arm:randomisation-context"), (next(a for a in context if a != controls[0]), "arm:randomisation-context")]
+            out = [(controls[0], "arm:from-to-context"), (next(a for a in context if a != controls[0]), "arm:from-to-context")]
         if from_to and k == 2 and out[0][0] is None and out[1][0] and randomised_as(out[1][0]) in context and len(context) == 2:
             # "Adding midostaurin raised median OS from 25.6 to 74.7 months" after "midostaurin or placebo" (or
             # "Adding thalidomide increased median OS from 32.7 to 39.3 months" after "MPT or MP")
             out[1] = (randomised_as(out[1][0]), out[1][1])
-            out[0] = (next(a for a in context if a != out[1][0]), "arm:randomisation-context")
+            out[0] = (next(a for a in context if a != out[1][0]), "arm:from-to-context")
         if k == 2 and out[0][0] and out[1][0] is None and (c := COMPARED_AFTER_RE.match(s, vals[1].end)):
             # "X roughly tripled median PFS, 5.6 vs 1.7 months, compared with chemotherapy": the other arm
             after = self.arm_phrases(text, ms, s_start + c.end(), s_start + min(len(s), c.end() + 60))

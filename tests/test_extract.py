@@ -2801,3 +2801,13 @@ def test_lay_and_abbreviated_endpoints_after_their_values():
         ("MRD", [("D-VRd", 65, "%"), ("VRd", 30, "%")]),
         ("AE", [("D-VRd", 57, "%"), ("VRd", 49, "%")]),
     ]
+
+
+def test_a_change_from_the_control_to_the_new_arm_leaves_the_order_of_the_next_pair():
+    text = ("REVEL randomised 1,253 patients to docetaxel plus ramucirumab 10 mg/kg or docetaxel plus placebo. Median "
+            "overall survival was 10.5 months with ramucirumab and 9.1 months with placebo. Progression-free survival "
+            "improved from 3.0 to 4.5 months (HR 0.76), and the objective response rate was 23% v 14%.")
+    assert [arms(r) for r in records(text)][1:] == [
+        [("placebo", 3.0, "months"), ("ramucirumab", 4.5, "months")],
+        [("ramucirumab", 23, "%"), ("placebo", 14, "%")],
+    ]

@@ -763,7 +763,9 @@ class Extractor:
                        name: Callable[[str], str], rule: str) -> list[Mention]:
         """In an article about a trial of ways to give a treatment (compared_re matches near a
         randomisation), each way way_re finds becomes an ARM mention named name(words)."""
-        if not any((RANDOMISED_RE.search(text, max(0, m.start() - 200), m.end() + 200) or COMPARED_IN_WORDS_RE.match(m.group(0)))
+        # (or said just before: "E1609 compared ipilimumab at 3 mg/kg or 10 mg/kg with high-dose interferon")
+        if not any((RANDOMISED_RE.search(text, max(0, m.start() - 200), m.end() + 200) or COMPARED_IN_WORDS_RE.match(m.group(0))
+                    or COMPARED_IN_WORDS_RE.search(text, max(0, m.start() - 40), m.start()))
                    and len({name(w.group(0)) for w in way_re.finditer(m.group(0))}) >= 2  # two different ways
                    for m in compared_re.finditer(text)):
             return []

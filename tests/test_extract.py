@@ -2811,3 +2811,10 @@ def test_a_change_from_the_control_to_the_new_arm_leaves_the_order_of_the_next_p
         [("placebo", 3.0, "months"), ("ramucirumab", 4.5, "months")],
         [("ramucirumab", 23, "%"), ("placebo", 14, "%")],
     ]
+
+
+def test_doses_compared_in_words_without_a_randomisation():
+    text = ("An American trial, E1609, compared ipilimumab at 3 mg/kg or 10 mg/kg with high-dose interferon in 1,670 "
+            "patients. Serious (grade 3 or worse) side effects were seen in 37% with 3 mg/kg, 58% with 10 mg/kg and 79% "
+            "with interferon.")
+    assert [arms(r) for r in records(text)] == [[("3 mg/kg", 37, "%"), ("10 mg/kg", 58, "%"), ("interferon", 79, "%")]]

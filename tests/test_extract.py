@@ -2818,3 +2818,10 @@ def test_doses_compared_in_words_without_a_randomisation():
             "patients. Serious (grade 3 or worse) side effects were seen in 37% with 3 mg/kg, 58% with 10 mg/kg and 79% "
             "with interferon.")
     assert [arms(r) for r in records(text)] == [[("3 mg/kg", 37, "%"), ("10 mg/kg", 58, "%"), ("interferon", 79, "%")]]
+
+
+def test_a_clot_that_happened_is_an_event_of_its_own_pair():
+    text = ("AVERT tested apixaban against placebo. In AVERT (563 people), a clot happened in 4.2% of people taking "
+            "apixaban compared with 10.2% of people taking the placebo, but major bleeding was a little more common "
+            "with apixaban: 3.5% against 1.8%.")
+    assert [arms(r) for r in records(text)] == [[("apixaban", 4.2, "%"), ("placebo", 10.2, "%")], [("apixaban", 3.5, "%"), ("placebo", 1.8, "%")]]

@@ -99,7 +99,7 @@ SLASHED_CAPITALS_BEFORE_RE = re.compile(r"(?<![\w/-])(?:[A-Z]{2,}/)+$")  # "VDC/
 LABEL_LINE_RE = re.compile(r"[^:.;]{1,80}:\s*[^:;]{1,40}")  # "Chemo-immunotherapy: 62.0%"
 COMPARED_OPENING_RE = re.compile(r"\s*(?:[-•*]\s*)?(?:when\s+)?compared\s+(?:with|to)\s+", re.I)  # "compared with X, Y gave ..."
 # what names a treatment for sure (a comparator word may be part of a name: "Blood and Marrow Transplant Network")
-FROM_TO_RULES = {"arm:from-to-subject", "arm:from-to-backbone", "arm:from-to-context"}  # "improved PFS from 13 to 30 months": the control's value first
+FROM_TO_RULES = {"arm:from-to-subject", "arm:from-to-backbone", "arm:from-to-context", "value:from-to"}  # "improved PFS from 13 to 30 months": the control's value first
 EVENT_LIST_TAIL_RE = re.compile(r"\s*\)(?:,?\s*(?:and\s+)?[A-Za-z][\w\s/-]{0,40}?\s*\((?:in\s+)?\d[\d.]*\s*%(?:\s+of\s+patients)?\))*,?\s+(?:for|with|in|on)\s+(?:the\s+)?")
 THE_TWO_ARMS_RE = re.compile(r"\s*(?:%|percent)?\s*(?:of\s+(?:the\s+)?(?:patients|people|participants)\s+)?(?:given|receiving|on|in|with)\s+"
                              r"the\s+two\s+(?:[a-z-]+\s+)?(?:regimens|arms|groups|combinations|treatments)\b", re.I)
@@ -2091,7 +2091,9 @@ class Extractor:
                 return [(first[1][0], "arm:compared-opening"), (first[0][0], "arm:compared-opening")]
         # "improved PFS from 13 months to 30 months": the later value is the subject's
         from_to = k == 2 and bool(re.search(r"\bfrom\b", s[max(0, vals[0].start - 30) : vals[0].start])) and bool(
-            re.match(r"^\s*(?:\w+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))
+            re.match(r"^\s*(?:[\w-]+\s+){0,6}?to\b", s[vals[0].end : vals[1].start]))  # ("from 4.0 months with placebo-Rd to")
+        if from_to:
+            rules.append("value:from-to")  # (the control's value first: no order for the pairs that follow)
         before_bare = None if from_to else self._arms_before_bare_values(vals, text, s_start, s, value_ends, ms)
         after_bare = None if resp or from_to else self._arms_after_bare_values(vals, text, s_start, s, ms)
         out: list[tuple[str | None, str | None]] = []

@@ -2825,3 +2825,12 @@ def test_a_clot_that_happened_is_an_event_of_its_own_pair():
             "apixaban compared with 10.2% of people taking the placebo, but major bleeding was a little more common "
             "with apixaban: 3.5% against 1.8%.")
     assert [arms(r) for r in records(text)] == [[("apixaban", 4.2, "%"), ("placebo", 10.2, "%")], [("apixaban", 3.5, "%"), ("placebo", 1.8, "%")]]
+
+
+def test_a_change_from_the_named_control_leaves_the_randomised_order_for_the_next_pair():
+    text = ("TOURMALINE-MM1 randomised patients to ixazomib, lenalidomide and dexamethasone (IRd) versus placebo, "
+            "lenalidomide and dexamethasone. Median progression-free survival improved from 4.0 months with placebo-Rd "
+            "to 6.7 months with IRd (HR 0.598; p = 0.035), and median overall survival was 25.8 versus 15.8 months.")
+    res = records(text)
+    assert [a.name for a in res[1].arms] == ["IRd", "placebo and lenalidomide and dexamethasone"]
+    assert "value:from-to" in res[0].rules

@@ -1058,12 +1058,12 @@ FLOORS = {
     (323, 334): {"results": 0.95, "trials": 0.92, "sample_sizes": 0.93, "follow_ups": 0.90},
     (335, 346): {"results": 0.84, "trials": 0.97, "sample_sizes": 0.85, "follow_ups": 0.87},
     (347, 358): {"results": 0.87, "trials": 0.97, "sample_sizes": 0.92, "follow_ups": 0.99},
-    (359, 370): {"results": 0.53, "trials": 0.81, "sample_sizes": 0.84, "follow_ups": 0.94},
-    (371, 382): {"results": 0.79, "trials": 0.89, "sample_sizes": 0.93, "follow_ups": 0.99},
-    (383, 394): {"results": 0.80, "trials": 0.85, "sample_sizes": 0.91, "follow_ups": 0.99},
-    (395, 406): {"results": 0.60, "trials": 0.97, "sample_sizes": 0.87, "follow_ups": 0.93},
-    (407, 418): {"results": 0.80, "trials": 0.87, "sample_sizes": 0.82, "follow_ups": 0.99},
-    (419, 430): {"results": 0.72, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.92},
+    (359, 370): {"results": 0.90, "trials": 0.96, "sample_sizes": 0.88, "follow_ups": 0.94},
+    (371, 382): {"results": 0.83, "trials": 0.89, "sample_sizes": 0.94, "follow_ups": 0.99},
+    (383, 394): {"results": 0.87, "trials": 0.92, "sample_sizes": 0.91, "follow_ups": 0.99},
+    (395, 406): {"results": 0.77, "trials": 0.99, "sample_sizes": 0.93, "follow_ups": 0.93},
+    (407, 418): {"results": 0.84, "trials": 0.87, "sample_sizes": 0.82, "follow_ups": 0.99},
+    (419, 430): {"results": 0.78, "trials": 0.94, "sample_sizes": 0.94, "follow_ups": 0.92},
 }
 
 

@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 
 from extractors.clean_text import CELL_SEP_RE, cell_spans
 from extractors.lexicon import Lexicon, alternation, expand_alternatives, load_lexicon
-from extractors.numbers import PAREN_RE, RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
+from extractors.numbers import DOSE_AMOUNT, PAREN_RE, RANDOMISED_RE, REACHED_VERBS, Found, NumberGrammar, Value, in_months
 from extractors.pipeline import build_nlp
 from trial_curate.models import Arm, CleanDocument, DraftRecord, Effect, Evidence, Timepoint
 
@@ -40,7 +40,7 @@ ARM_LABELS = ("DRUG", "REGIMEN", "ARM")
 NEGATION_RE = re.compile(r"\b(?:not\s+(?:receiving|treated\s+with|given|on|taking)|did\s+not\s+(?:receive|have|get|take)|had\s+not\s+had|no)\s+$", re.I)
 WITHOUT_RE = re.compile(r"\bwithout\s+$", re.I)
 # "ADT plus AA 1,000 mg once daily plus P 5 mg": a dose between the drugs of one arm
-DOSE = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
+DOSE = rf"{DOSE_AMOUNT}(?:\s+(?:once|twice|daily|weekly|a day|a week|orally|intravenously|subcutaneously|every\s+\d+\s+(?:days|weeks)))*"
 # "pomalidomide plus low-dose dexamethasone": a dose level between the drugs of one arm
 DOSE_ADJECTIVE = r"(?:(?:low|lower|high|higher|standard|reduced|intermediate|full)[- ]dose|weekly|daily|pulsed?)\b"
 JOIN_RE = re.compile(rf"^(?:\s|and\b|plus\b|\+|,|-|–|/|with\b|together\b|followed by\b|either\b|(?:a\s+)?doses?\s+of\b|{DOSE}|{DOSE_ADJECTIVE}|(?:once|twice)\b"
@@ -242,6 +242,7 @@ COMPARED_IN_WORDS_RE = re.compile(r"(?:compared|tested)\b", re.I)  # the compari
 DOSE_IN_NAME_RE = re.compile(rf"(?:^|\s)(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{DOSE_UNITS}|Gy)(?:$|\s)", re.I)  # "nilotinib 300 mg", "sotorasib 960 mg and panitumumab"
 DOSE_RANKS = {"lower dose": 0, "higher dose": -1}  # arms.toml names of the doses by rank
 SIZE_WORDS = {"doublet": 2, "triplet": 3, "quadruplet": 4}  # arms.toml names of a regimen by its number of drugs
+STAND_IN_NAMES = {*DOSE_RANKS, *SIZE_WORDS, "triplets"}  # the arms.toml names _stand_in_arms resolves
 REGIMEN_HYPHEN_RE = re.compile(r"[-/]")  # "D-VMP", "carboplatin-pemetrexed" (after the whole name is looked up: "nab-paclitaxel")
 LETTER_PER_DRUG_RE = re.compile(r"[A-Z]{1,4}(?:dc?)?")  # a regimen's initials, one per drug: "SVd", "VMP", "Rd", "KRdc"
 COMBINED_WITH_RE = re.compile(r"\s*(?:plus|and|with|\+|/|-)\s*", re.I)
@@ -464,6 +465,14 @@ class Extractor:
     def _norm(s: str) -> str:
         return re.sub(r"[^a-z0-9]", "", s.lower())
 
+    def _known_trial(self, name: str) -> str | None:
+        """The lexicon's name for a known trial, also with a citation number glued on ("DETERMINATION10",
+        "IFM 20094"; not "KEYNOTE-426" for KEYNOTE-42)."""
+        canon = self.alias_index.get(self._norm(name))
+        if canon is None and (glued := GLUED_CITATION_END_RE.fullmatch(name)):
+            canon = self.alias_index.get(self._norm(glued["name"]))
+        return canon
+
     def _trial_name(self, ent, text: str) -> tuple[str, str] | None:
         """Canonical name and label (TRIAL or TRIAL_REF) of a TRIAL entity, or None if it is not one."""
         rule = ent.ent_id_ if ent.ent_id_.startswith("trial:") else "trial:lexicon"
@@ -482,10 +491,7 @@ class Extractor:
             return name, "REGIMEN"  # "KRd12": a regimen with its cycle count; "CAPOX-B": one with a drug added
         if rule == "trial:nct":
             return name, "TRIAL_NCT"
-        canon = self.alias_index.get(self._norm(name))
-        # "DETERMINATION10", "IFM 20094": a known trial with a citation number glued on (not "KEYNOTE-426" for KEYNOTE-42)
-        glued = GLUED_CITATION_END_RE.fullmatch(name)
-        canon = canon or (self.alias_index.get(self._norm(glued["name"])) if glued else None)
+        canon = self._known_trial(name)
         if canon:
             return canon, "TRIAL"
         if rule == "trial:known-title-case":
@@ -859,9 +865,7 @@ class Extractor:
                 name = hit["name"]
                 if name.upper() in self.not_trials or any(x < b and a < y for x, y in taken):
                     continue
-                glued = GLUED_CITATION_END_RE.fullmatch(name)  # "IFM 2009 and DETERMINATION10": a citation glued on
-                canon = self.alias_index.get(self._norm(glued["name"])) if glued and not self.alias_index.get(self._norm(name)) else None
-                out.append(Mention("TRIAL", a, b, name, canon or name, "trial:coordinated"))
+                out.append(Mention("TRIAL", a, b, name, self._known_trial(name) or name, "trial:coordinated"))
                 taken.append((a, b))
         return out
 
@@ -1190,7 +1194,7 @@ class Extractor:
         by_part = self._arms_by_first_word(s, s_start, ms, state) if state.randomised_arms else []
         by_part += self._arms_by_one(s, s_start, ms) if " one" in s else []
         by_part += self._active_arm(s, s_start, ms, state) if state.randomised_arms else []
-        if state.randomised_arms and any(m.canon in DOSE_RANKS or m.canon in SIZE_WORDS or m.canon == "triplets" for m in ms):
+        if state.randomised_arms and any(m.canon in STAND_IN_NAMES for m in ms):
             stand_ins = self._stand_in_arms(state)
             by_part += [replace(m, canon=stand_ins[m.canon][0], rule=stand_ins[m.canon][1]) for m in ms if m.canon in stand_ins]
             ms = [m for m in ms if m.canon not in stand_ins]

@@ -43,13 +43,13 @@ FIRST_OF_PAIR_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?:and|vs\.?|versus)
 AFTER_WORD_RE = re.compile(r"\s+after\b", re.I)
 MEDIAN_RE = re.compile(r"\bmedian\b", re.I)
 DAY_LIST_RE = re.compile(r"\bdays?\s+\d{1,2}(?:\s*(?:,|and|to|-|–)\s*\d{1,2}(?![.\d%]))+", re.I)
-ELLIPTIC_ARM_SIZE_RE = re.compile(r" and (?P<num>\d[\d,]*) ")
 # "After two and a half years (30 months), 79 out of every 100 ...": the time in months, restated in brackets
 TIMEPOINT_IN_MONTHS_RE = re.compile(r"\b(?:at|after)\s+(?:[a-z-]+\s+){1,4}years?\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>months)\s*\)", re.I)
 # "30 out of every 100 (29.6%)", "77 out of every 100 people having X with Y (76.5%)": the bracket restates it
 RESTATED_IN_BRACKETS_RE = re.compile(r"(?:\s+(?:people|patients|women|men|children)(?:\s+[A-Za-z-]+){0,6})?\s*\(\s*")
 RANDOMISED_RE = re.compile(r"\b(?:at\s+random|randomi[sz](?:ed|ation)|randomly|assigned|allocated|(?:split|divided)\s+into\s+(?:two|three|four|\d)\s+(?:\w+\s+){0,4}?groups)\b", re.I)
-DOSE_TAIL_RE = re.compile(r"\s+\d[\d.,]*\s*(?:mg|g|mcg|µg)(?:/(?:m2|m²|kg))?$")  # an arm's dose after its name
+DOSE_AMOUNT = r"\d[\d,.]*\s*(?:mg|g|mcg|µg|IU)(?:/(?:m2|m²|kg))?"  # "140 mg/m2", "10 mg"
+DOSE_TAIL_RE = re.compile(rf"\s+{DOSE_AMOUNT}$")  # an arm's dose after its name
 # "T-DXd (373)", "melphalan 140 mg/m2 (Bu-Mel; 104 patients)"
 ARM_PAREN_COUNT_RE = re.compile(r"\(\s*(?:[A-Z][\w-]{1,15};\s*)?(?P<num>\d{2,3}(?:,\d{3})*|\d{4,})(?:\s+(?:patients|people))?\s*\)")
 # "429, 429 and 216", "149 and 147": a list of whole numbers with no unit after it
@@ -199,7 +199,7 @@ class NumberGrammar:
         # "Randomised: 768 (387 panobinostat, 381 placebo)": a labelled size, then its arms' in a parenthesis
         self.label_sample_re = re.compile(rf"\b(?:{alternation(ss['labels'])})\s*:\s*(?P<num>{NUM})(?:\s*\((?P<arms>[^()]*)\))?", re.I)
         self.elliptic_sample_re = re.compile(
-            rf"\band\s+(?P<num>{NUM})(?:\s+(?:to|were|in|on|received|got|had|took|carried\s+on|continued|stayed|did\s+not|a|an)\b)", re.I)
+            rf"\band\s+(?P<num>{NUM})\s+(?P<verb>(?:to|were|in|on|received|got|had|took|carried\s+on|continued|stayed|did\s+not|a|an)\b)?", re.I)
         self.event_before_re = re.compile(rf"\b(?:{alternation(ss['event_before'])})\s*$", re.I)
         # (but "84 patients had received arlo-cel", "had been treated": the patients of the study)
         self.not_after_ss_re = re.compile(rf"^\s+(?!had\s+(?:received|been\s+(?:treated|enrolled|infused|randomi[sz]ed))(?![^.;]{{0,60}}\b(?:before|previously|prior)\b))(?:{alternation(ss['not_after'])})\b", re.I)
@@ -374,10 +374,6 @@ class NumberGrammar:
                     event_until = m.end()
                     continue  # "Twelve people taking X had a complete response, against three on placebo": event counts
                 out.append(Found(m.start(), m.end("num") if not m["noun"] else m.end("noun"), "sample_size", n, "sample_size:arm-after"))
-                # "146 received toripalimab and 143 placebo": the next arm's size, its verb left out
-                if (at := s.find(" and ", m.end())) >= 0 and (nxt := ELLIPTIC_ARM_SIZE_RE.match(s, at)) and nxt.end() in arm_starts \
-                        and not re.search(r"[.;]", s[m.end() : nxt.start()]) and is_count(k := self.to_number(nxt["num"])):
-                    out.append(Found(nxt.start("num"), nxt.end("num"), "sample_size", k, "sample_size:elliptic"))
         if arm_ends and RANDOMISED_RE.search(s):  # "randomised 2:1 to T-DXd (373) or chemotherapy (184)"
             for m in ARM_PAREN_COUNT_RE.finditer(s):
                 n = self.to_number(m["num"])
@@ -465,6 +461,9 @@ class NumberGrammar:
                 if re.search(r"[.;]", s[f.end : m.start()]):
                     break
                 n = self.to_number(m["num"])
+                # (or its verb left out before an arm's name: "146 received toripalimab and 143 placebo")
+                if not (m["verb"] or (f.rule == "sample_size:arm-after" and m.end() in arm_starts)):
+                    continue
                 if is_count(n, 1) and not any(g.start <= m.start("num") < g.end for g in out):
                     out.append(Found(m.start("num"), m.end("num"), "sample_size", n, "sample_size:elliptic"))
                 break
